@@ -1,0 +1,96 @@
+/**
+ * Account and WeChat-identity persistence, in parameterised SQL because the mapping rule needs
+ * conditional writes the unit of work cannot express (design.md §2). Every method answers one
+ * question; lookups return null when nothing matches.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
+import type { AccountStatus } from './account.entity.ts';
+
+export interface AccountRecord {
+  readonly id: string;
+  readonly status: AccountStatus;
+  readonly nickname: string | null;
+  readonly picture: string | null;
+  readonly phoneNumber: string | null;
+  readonly phoneVerifiedAt: Date | null;
+  readonly updatedAt: Date;
+}
+
+export interface IdentityRecord { readonly appId: string; readonly openId: string; readonly unionId: string | null }
+
+export interface WeChatLogin {
+  readonly appId: string;
+  readonly openId: string;
+  readonly unionId: string | undefined;
+  readonly openPlatformId: string | undefined;
+  /** Sealed session_key (mini-programs only; null for OAuth logins, which keep the stored one). */
+  readonly sessionKeyCiphertext: string | null;
+}
+
+interface AccountRow {
+  id: string; status: AccountStatus; nickname: string | null; picture: string | null;
+  phone_number: string | null; phone_verified_at: Date | string | null; updated_at: Date | string;
+}
+
+const toRecord = (row: AccountRow): AccountRecord => ({
+  id: row.id, status: row.status, nickname: row.nickname, picture: row.picture,
+  phoneNumber: row.phone_number, phoneVerifiedAt: toDate(row.phone_verified_at), updatedAt: toDate(row.updated_at),
+});
+
+export function createAccountRepository(deps: { em: () => EntityManager }) {
+  return {
+    async findById(id: string): Promise<AccountRecord | null> {
+      if (!/^[0-9a-f-]{36}$/.test(id)) return null; // not a UUID: no account, and no SQL cast error
+      const rows = await queryRows<AccountRow>(deps.em(), sql`select * from accounts where id = ${id}::uuid`);
+      return rows[0] === undefined ? null : toRecord(rows[0]);
+    },
+
+    async findIdentity(accountId: string, appId: string): Promise<IdentityRecord | null> {
+      const rows = await queryRows<{ app_id: string; open_id: string; union_id: string | null }>(deps.em(), sql`
+        select app_id, open_id, union_id from wechat_identities where account_id = ${accountId}::uuid and app_id = ${appId}`);
+      const row = rows[0];
+      return row === undefined ? null : { appId: row.app_id, openId: row.open_id, unionId: row.union_id };
+    },
+
+    /** Rule 1 (returning user) in one statement: refresh the login, learn a unionid, return the account. */
+    async touchKnownIdentity(em: EntityManager, login: WeChatLogin): Promise<AccountRecord | null> {
+      const rows = await queryRows<AccountRow>(em, sql`
+        update wechat_identities i set last_login_at = now(), session_key_ciphertext = coalesce(${login.sessionKeyCiphertext}, i.session_key_ciphertext),
+          union_id = coalesce(i.union_id, ${login.unionId ?? null}),
+          open_platform_id = coalesce(i.open_platform_id, ${login.openPlatformId ?? null})
+        from accounts a where i.app_id = ${login.appId} and i.open_id = ${login.openId} and a.id = i.account_id
+        returning a.*`);
+      return rows[0] === undefined ? null : toRecord(rows[0]);
+    },
+
+    /** Serialises first logins of one person (by unionid namespace, else by appid+openid) until commit. */
+    async lockLogin(em: EntityManager, login: WeChatLogin): Promise<void> {
+      const key = login.unionId !== undefined && login.openPlatformId !== undefined
+        ? `union:${login.openPlatformId}:${login.unionId}`
+        : `openid:${login.appId}:${login.openId}`;
+      await queryRows(em, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    },
+
+    /** Rule 2: an account already holding this unionid in this Open Platform namespace. */
+    async findAccountIdByUnion(em: EntityManager, openPlatformId: string, unionId: string): Promise<string | null> {
+      const rows = await queryRows<{ account_id: string }>(em, sql`
+        select account_id from wechat_identities where open_platform_id = ${openPlatformId} and union_id = ${unionId}
+        order by first_login_at, id limit 1`);
+      return rows[0]?.account_id ?? null;
+    },
+
+    async createAccount(em: EntityManager, id: string): Promise<void> {
+      await executeStatement(em, sql`insert into accounts (id, status, created_at, updated_at) values (${id}::uuid, 'active', now(), now())`);
+    },
+
+    async insertIdentity(em: EntityManager, accountId: string, login: WeChatLogin): Promise<void> {
+      await executeStatement(em, sql`
+        insert into wechat_identities (app_id, open_id, open_platform_id, union_id, account_id, session_key_ciphertext, first_login_at, last_login_at)
+        values (${login.appId}, ${login.openId}, ${login.openPlatformId ?? null}, ${login.unionId ?? null}, ${accountId}::uuid,
+                ${login.sessionKeyCiphertext}, now(), now())`);
+    },
+  };
+}
+
+export type AccountRepository = ReturnType<typeof createAccountRepository>;

@@ -1,0 +1,127 @@
+/**
+ * Composition root (house-style §5): the only module that knows which concrete things exist.
+ * createApp(config) builds the database, keys, registries, WeChat client, oidc-provider and the
+ * Koa app, and returns the request listener and a close() that releases everything in order.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Koa from 'koa';
+import mount from 'koa-mount';
+import type { Config } from './config.ts';
+import { issuerOf } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { createHealthRoutes } from './http/health.routes.ts';
+import { createErrorMiddleware } from './http/error-middleware.ts';
+import { createKeyStore } from './keys/key-store.ts';
+import { createSecretBox } from './keys/secret-box.ts';
+import { loadOrCreateDevMasterKey } from './keys/dev-master-key.ts';
+import { createClientRegistry } from './clients/client-registry.ts';
+import { createResourceServerRegistry } from './clients/resource-server-registry.ts';
+import { createWeChatAppRegistry } from './wechat-apps/wechat-app-registry.ts';
+import { createAccountRepository } from './accounts/account.repository.ts';
+import { createIdentityMapper } from './accounts/identity-mapping.ts';
+import { createWeChatSignIn } from './accounts/wechat-sign-in.ts';
+import { createWeChatClient } from './wechat/wechat-client.ts';
+import { createAdapterFactory } from './oidc/adapter.ts';
+import { buildOidcConfiguration } from './oidc/configuration.ts';
+import { createFindAccount } from './oidc/find-account.ts';
+import { createProvider } from './oidc/provider.ts';
+import { createResourceIndicators } from './oidc/resource-indicators.ts';
+import { registerWeChatGrant } from './oidc/grants/wechat-code.grant.ts';
+import { schedulePayloadCleanup } from './oidc/payload-cleanup.ts';
+import { startSandbox, type Sandbox, SANDBOX_APP_ID } from './sandbox/sandbox.ts';
+
+export interface AppOverrides {
+  /** The port the server already listens on, for the default issuer http://localhost:<port>. */
+  readonly listeningPort?: number;
+  readonly logger?: Logger;
+}
+
+export interface App {
+  readonly issuer: string;
+  readonly logger: Logger;
+  readonly callback: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly sandboxEnabled: boolean;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.log);
+  const issuer = issuerOf(config, overrides.listeningPort);
+  const database = await openDatabase(config, logger);
+  try {
+    return await assemble(config, { logger, issuer, database });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function assemble(config: Config, base: { logger: Logger; issuer: string; database: Database }): Promise<App> {
+  const { logger, issuer, database } = base;
+  const em = () => database.orm.em.fork();
+  const secretBox = createSecretBox(config.keys.masterKey ?? loadOrCreateDevMasterKey(config.dataDir));
+  const keyStore = createKeyStore({ em, secretBox });
+  await keyStore.ensureInitialKeys();
+  const signingKeys = await keyStore.load();
+
+  const resourceServers = createResourceServerRegistry({ em });
+  const clients = createClientRegistry({ em, resourceServers });
+  const apps = createWeChatAppRegistry({ em, secretBox });
+  const accounts = createAccountRepository({ em });
+
+  const sandbox = await maybeStartSandbox(config, { apps, clients, resourceServers });
+  const wechat = createWeChatClient({
+    baseUrl: sandbox?.wechatApiBaseUrl ?? config.wechat.apiBaseUrl,
+    timeoutMs: config.wechat.timeoutMs,
+    onCall: (event) => { logger.debug({ wechat: event }, 'WeChat call'); },
+  });
+  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox });
+
+  const indicators = createResourceIndicators({ clients, resourceServers, activeKid: (alg) => signingKeys.activeKid[alg] });
+  const provider = createProvider({
+    issuer,
+    secrets: clients,
+    configuration: buildOidcConfiguration(config.oidc, {
+      adapter: createAdapterFactory({ em, clients }),
+      signingKeys: signingKeys.keys,
+      cookieKeys: [secretBox.deriveKey('cookie-signing-v1').toString('base64url')],
+      findAccount: createFindAccount({ accounts }),
+      getResourceServerInfo: indicators.getResourceServerInfo,
+      defaultResource: indicators.defaultResource,
+    }),
+    registerGrants: (p) => { registerWeChatGrant(p, { signIn, clients, logger }); },
+  });
+  provider.on('server_error', (_ctx, error) => { logger.error({ err: error }, 'oidc-provider server_error'); });
+
+  const koa = new Koa();
+  const health = createHealthRoutes([{ name: 'database', check: () => database.isReachable() }, { name: 'keys', check: () => Promise.resolve(signingKeys.keys.length > 0) }]);
+  koa.use(createErrorMiddleware(logger));
+  koa.use(health.routes());
+  if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
+  koa.use(mount(provider));
+  const cleanup = schedulePayloadCleanup({ em, intervalMs: config.oidc.cleanupIntervalMs, logger });
+  logger.info({ issuer, sandbox: sandbox !== undefined, kids: signingKeys.activeKid }, 'wxbridge ready');
+
+  return {
+    issuer,
+    logger,
+    callback: koa.callback(),
+    sandboxEnabled: sandbox !== undefined,
+    async close() {
+      await cleanup.stop();
+      await sandbox?.close();
+      await database.close();
+    },
+  };
+}
+
+async function maybeStartSandbox(config: Config, deps: Parameters<typeof startSandbox>[0]): Promise<Sandbox | undefined> {
+  if (config.sandbox === 'off') return undefined;
+  if (config.sandbox === 'auto') {
+    // design.md §7: on by default outside production while no real WeChat app is configured.
+    const realApps = (await deps.apps.list()).filter((app) => app.appId !== SANDBOX_APP_ID);
+    if (config.env === 'production' || realApps.length > 0) return undefined;
+  }
+  return startSandbox(deps);
+}

@@ -1,0 +1,103 @@
+/**
+ * Client registration and lookup (design.md §6), one implementation for the admin API, the CLI and
+ * oidc-provider's Client model: metadata validated with zod, resources checked against the
+ * registered resource servers, secrets generated here and stored only as hashes.
+ */
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../errors.ts';
+import { parseOrThrow } from '../validation.ts';
+import { Client, type StoredSecretHash } from './client.entity.ts';
+import { ClientInput, toProviderMetadata, type ParsedClientInput } from './client-metadata.ts';
+import { generateClientSecret, hashClientSecret, matchesSecret } from './client-secrets.ts';
+import type { ResourceServerRegistry } from './resource-server-registry.ts';
+
+export interface RegisteredClient {
+  readonly clientId: string;
+  /** Present only for confidential clients, only in this response: it is never shown again. */
+  readonly clientSecret?: string;
+}
+
+export interface ResourceAccess {
+  /** resource URI → scopes this client may obtain for it */
+  readonly resourceScopes: Readonly<Record<string, readonly string[]>>;
+  readonly defaultResource: string | undefined;
+}
+
+export interface ClientRegistry {
+  register(input: ClientInput): Promise<RegisteredClient>;
+  findProviderMetadata(clientId: string): Promise<Record<string, unknown> | undefined>;
+  verifySecret(clientId: string, presented: string): Promise<boolean>;
+  findResourceAccess(clientId: string): Promise<ResourceAccess | null>;
+}
+
+export interface ClientRegistryDeps {
+  readonly em: () => EntityManager;
+  readonly resourceServers: ResourceServerRegistry;
+  readonly now?: () => Date;
+}
+
+export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
+  const now = deps.now ?? (() => new Date());
+  const load = (clientId: string): Promise<Client | null> => deps.em().fork().findOne(Client, { clientId });
+
+  return {
+    async register(raw) {
+      const input = parseOrThrow(ClientInput, raw, 'client.invalid_metadata');
+      await checkResources(input, deps.resourceServers);
+      const secret = input.type === 'service' ? generateClientSecret() : undefined;
+      const secretHashes: StoredSecretHash[] = secret === undefined ? [] : [{ hash: hashClientSecret(secret), createdAt: now().toISOString() }];
+      const em = deps.em().fork();
+      em.create(Client, {
+        clientId: input.clientId,
+        metadata: toProviderMetadata(input),
+        secretHashes,
+        resourceScopes: input.resources,
+        defaultResource: input.defaultResource ?? null,
+        createdAt: now(),
+        updatedAt: now(),
+      });
+      try {
+        await em.flush();
+      } catch (error) {
+        if (error instanceof UniqueConstraintViolationException) {
+          throw new AppError('client.conflict', `client ${input.clientId} already exists`, { cause: error });
+        }
+        throw error;
+      }
+      return secret === undefined ? { clientId: input.clientId } : { clientId: input.clientId, clientSecret: secret };
+    },
+
+    async findProviderMetadata(clientId) {
+      const client = await load(clientId);
+      if (client === null) return undefined;
+      if (client.secretHashes.length === 0) return client.metadata;
+      // oidc-provider requires a client_secret for secret-based auth; we hand it the hash set, and
+      // the seam replaces its comparison with matchesSecret (src/oidc/oidc-provider-seam.ts).
+      return { ...client.metadata, client_secret: `hashed:${client.secretHashes.map((s) => s.hash).join(',')}` };
+    },
+
+    async verifySecret(clientId, presented) {
+      const client = await load(clientId);
+      return client !== null && matchesSecret(client.secretHashes, presented, now());
+    },
+
+    async findResourceAccess(clientId) {
+      const client = await load(clientId);
+      if (client === null) return null;
+      const resourceScopes = Object.fromEntries(Object.entries(client.resourceScopes).map(([uri, scopes]) => [uri, scopes === '' ? [] : scopes.split(' ')]));
+      return { resourceScopes, defaultResource: client.defaultResource ?? undefined };
+    },
+  };
+}
+
+async function checkResources(input: ParsedClientInput, resourceServers: ResourceServerRegistry): Promise<void> {
+  for (const [uri, scopes] of Object.entries(input.resources)) {
+    const server = await resourceServers.find(uri);
+    if (server === null) throw new AppError('client.invalid_metadata', `resources: unknown resource server ${uri}`);
+    const unknown = scopes === '' ? [] : scopes.split(' ').filter((scope) => !server.scopes.includes(scope));
+    if (unknown.length > 0) throw new AppError('client.invalid_metadata', `resources: ${uri} does not offer ${unknown.join(', ')}`);
+  }
+  if (input.defaultResource !== undefined && !(input.defaultResource in input.resources)) {
+    throw new AppError('client.invalid_metadata', 'defaultResource must be one of the client\'s resources');
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Configuration: one zod schema over the environment (design.md §7, house-style §6). Non-secret
+ * defaults come from config/<NODE_ENV>.env, the process environment overrides them, secrets only
+ * ever come from the environment. Every problem is reported at once, named by its variable.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const SANDBOX_VALUES = { '1': 'on', true: 'on', '0': 'off', false: 'off', auto: 'auto' } as const;
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: integer(0, 65_535).default(3000),
+  WXBRIDGE_ISSUER: z.url({ protocol: /^https?$/ }).optional().describe('issuer URL; default http://localhost:$PORT'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional().describe('PostgreSQL URL; unset: embedded PostgreSQL'),
+  WXBRIDGE_DB_POOL_SIZE: integer(1, 200).default(10),
+  WXBRIDGE_DATA_DIR: z.string().min(1).default('.data'),
+  WXBRIDGE_MASTER_KEY: z.base64().optional().refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
+    message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+  }),
+  WXBRIDGE_WECHAT_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
+  WXBRIDGE_WECHAT_TIMEOUT_MS: integer(100, 60_000).default(5000),
+  WXBRIDGE_SANDBOX: z.enum(['1', '0', 'true', 'false', 'auto']).default('auto'),
+  WXBRIDGE_ACCESS_TOKEN_TTL: integer(30, 3600).default(600),
+  WXBRIDGE_ID_TOKEN_TTL: integer(30, 86_400).default(3600),
+  WXBRIDGE_REFRESH_TOKEN_TTL: integer(60, 365 * 86_400).default(30 * 86_400),
+  WXBRIDGE_CLEANUP_INTERVAL_MS: integer(1000, 86_400_000).default(60_000),
+  WXBRIDGE_SHUTDOWN_TIMEOUT_MS: integer(0, 120_000).default(10_000),
+  WXBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+export type SandboxMode = 'on' | 'off' | 'auto';
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly http: { readonly port: number; readonly issuer: string | undefined; readonly shutdownTimeoutMs: number };
+  readonly database: { readonly url: string | undefined; readonly poolSize: number };
+  readonly dataDir: string;
+  readonly keys: { readonly masterKey: Buffer | undefined };
+  readonly wechat: { readonly apiBaseUrl: string; readonly timeoutMs: number };
+  readonly sandbox: SandboxMode;
+  readonly oidc: {
+    readonly accessTokenTtl: number;
+    readonly idTokenTtl: number;
+    readonly refreshTokenTtl: number;
+    readonly cleanupIntervalMs: number;
+  };
+  readonly log: { readonly level: string };
+}
+
+/** The variables the schema knows; config/example.env must document exactly these. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
+/** Reads config/<NODE_ENV>.env (non-secret defaults) under `configDir`, if it exists. */
+export function readConfigDefaults(configDir: string, nodeEnv: string | undefined): Record<string, string> {
+  const file = join(configDir, `${nodeEnv ?? 'development'}.env`);
+  if (!existsSync(file)) return {};
+  const values = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  for (const key of Object.keys(values)) {
+    if (key === 'WXBRIDGE_MASTER_KEY' || key === 'DATABASE_URL') {
+      throw new AppError('config.invalid', `${file}: ${key} is a secret and must come from the environment`);
+    }
+  }
+  return values;
+}
+
+/** Parses and checks the configuration; throws one AppError naming every problem. */
+export function loadConfig(env: Environment, options: { configDir?: string } = {}): Config {
+  const defaults = options.configDir === undefined ? {} : readConfigDefaults(options.configDir, env['NODE_ENV']);
+  const merged = { ...defaults, ...pickKnown(env) };
+  const parsed = EnvSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new AppError('config.invalid', `invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const config = toConfig(parsed.data);
+  const unsafe = productionProblems(config, parsed.data.WXBRIDGE_SANDBOX);
+  if (unsafe.length > 0) {
+    throw new AppError('config.unsafe_for_production', `refusing to start in production:\n  ${unsafe.join('\n  ')}`);
+  }
+  return deepFreeze(config);
+}
+
+function pickKnown(env: Environment): Record<string, string> {
+  const known: Record<string, string> = {};
+  for (const key of CONFIG_VARIABLES) {
+    const value = env[key];
+    if (value !== undefined && value !== '') known[key] = value;
+  }
+  return known;
+}
+
+function toConfig(e: z.infer<typeof EnvSchema>): Config {
+  const sandbox = SANDBOX_VALUES[e.WXBRIDGE_SANDBOX];
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, issuer: e.WXBRIDGE_ISSUER?.replace(/\/$/, ''), shutdownTimeoutMs: e.WXBRIDGE_SHUTDOWN_TIMEOUT_MS },
+    database: { url: e.DATABASE_URL, poolSize: e.WXBRIDGE_DB_POOL_SIZE },
+    dataDir: e.WXBRIDGE_DATA_DIR,
+    keys: { masterKey: e.WXBRIDGE_MASTER_KEY === undefined ? undefined : Buffer.from(e.WXBRIDGE_MASTER_KEY, 'base64') },
+    wechat: { apiBaseUrl: e.WXBRIDGE_WECHAT_API_BASE_URL.replace(/\/$/, ''), timeoutMs: e.WXBRIDGE_WECHAT_TIMEOUT_MS },
+    // design.md §7: the sandbox is never on by default in production.
+    sandbox: e.NODE_ENV === 'production' && sandbox === 'auto' ? 'off' : sandbox,
+    oidc: {
+      accessTokenTtl: e.WXBRIDGE_ACCESS_TOKEN_TTL,
+      idTokenTtl: e.WXBRIDGE_ID_TOKEN_TTL,
+      refreshTokenTtl: e.WXBRIDGE_REFRESH_TOKEN_TTL,
+      cleanupIntervalMs: e.WXBRIDGE_CLEANUP_INTERVAL_MS,
+    },
+    log: { level: e.WXBRIDGE_LOG_LEVEL },
+  };
+}
+
+/** design.md §7: NODE_ENV=production refuses every unsafe default, one line per reason. */
+function productionProblems(config: Config, sandboxRaw: string): string[] {
+  if (config.env !== 'production') return [];
+  const problems: string[] = [];
+  if (config.keys.masterKey === undefined) {
+    problems.push('WXBRIDGE_MASTER_KEY: required in production (secrets at rest would use a generated development key)');
+  }
+  if (config.database.url === undefined) {
+    problems.push('DATABASE_URL: required in production (the embedded PostgreSQL is for development only)');
+  }
+  if (config.sandbox === 'on') {
+    problems.push(`WXBRIDGE_SANDBOX=${sandboxRaw}: the WeChat sandbox must be off in production (it mints fake logins)`);
+  }
+  if (config.http.issuer === undefined) {
+    problems.push('WXBRIDGE_ISSUER: required in production (the default http://localhost issuer is only for development)');
+  } else if (!config.http.issuer.startsWith('https://')) {
+    problems.push('WXBRIDGE_ISSUER: must be an https:// URL in production');
+  }
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The issuer, defaulting to http://localhost:$PORT (design.md §7). */
+export function issuerOf(config: Config, listeningPort?: number): string {
+  return config.http.issuer ?? `http://localhost:${listeningPort ?? config.http.port}`;
+}

@@ -1,0 +1,50 @@
+/**
+ * MikroORM configuration: the explicit entity list (house-style §8) and migration settings.
+ * Used by the app, the CLI (`wxbridge migrate`) and the migration generator.
+ */
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { AccountSchema } from '../accounts/account.entity.ts';
+import { WeChatIdentitySchema } from '../accounts/wechat-identity.entity.ts';
+import { ClientSchema } from '../clients/client.entity.ts';
+import { ResourceServerSchema } from '../clients/resource-server.entity.ts';
+import { SigningKeySchema } from '../keys/signing-key.entity.ts';
+import { OidcPayloadSchema } from '../oidc/oidc-payload.entity.ts';
+import { WeChatAppSchema } from '../wechat-apps/wechat-app.entity.ts';
+
+export const ENTITIES = [
+  OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
+  WeChatAppSchema, AccountSchema, WeChatIdentitySchema,
+];
+
+export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;
+
+export interface OrmSettings {
+  readonly url: string;
+  readonly poolSize: number;
+  /** Logs every SQL statement (development diagnosis only). */
+  readonly debug?: boolean;
+}
+
+export function buildOrmConfig(settings: OrmSettings): Options {
+  return defineConfig({
+    clientUrl: settings.url,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    debug: settings.debug ?? false,
+    allowGlobalContext: false,
+    pool: { min: 0, max: settings.poolSize, idleTimeoutMillis: 30_000 },
+    driverOptions: { connectionTimeoutMillis: 3000 },
+    migrations: {
+      path: MIGRATIONS_PATH,
+      glob: '!(*.d).{js,ts}',
+      emit: 'ts',
+      snapshot: true,
+      snapshotName: '.snapshot-wxbridge',
+      transactional: true,
+      allOrNothing: true,
+      silent: true,
+    },
+    discovery: { warnWhenNoEntities: true },
+  });
+}

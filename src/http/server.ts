@@ -1,0 +1,42 @@
+/**
+ * The HTTP server: listens first (so that port 0 works and the issuer can name the real port),
+ * then gets the app's request listener. Timeouts stop slow clients holding sockets
+ * (test-catalogue H-04, H-05, H-07); stop() drains in-flight requests before it resolves.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HttpServer {
+  readonly server: Server;
+  readonly port: number;
+  handle(listener: (req: IncomingMessage, res: ServerResponse) => void): void;
+  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), then closes every socket. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export async function listen(port: number, host?: string): Promise<HttpServer> {
+  let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer({ headersTimeout: 15_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    if (listener === undefined) {
+      res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end('{"error":"starting"}');
+      return;
+    }
+    listener(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    handle(next) { listener = next; },
+    async stop(graceMs) {
+      const closed = new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
+      server.closeIdleConnections();
+      const timer = setTimeout(() => { server.closeAllConnections(); }, graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

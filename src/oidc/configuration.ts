@@ -1,0 +1,102 @@
+/**
+ * oidc-provider configuration, built by a pure function (house-style §6) so it can be unit-tested.
+ * Every default that oidc-provider flags as MUST/SHOULD change is overridden here; a startup test
+ * fails on any oidc-provider NOTICE or WARNING.
+ */
+import type { Adapter, Configuration, FindAccount, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
+import { OIDC_SCOPES } from '../clients/client-metadata.ts';
+import type { PrivateJwk } from '../keys/key-store.ts';
+import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
+import { SCOPE_CLAIMS } from './claims.ts';
+import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
+
+export interface OidcTtls {
+  readonly accessTokenTtl: number;
+  readonly idTokenTtl: number;
+  readonly refreshTokenTtl: number;
+}
+
+export interface OidcConfigurationDeps {
+  readonly adapter: (model: string) => Adapter;
+  readonly signingKeys: readonly PrivateJwk[];
+  readonly cookieKeys: readonly string[];
+  readonly findAccount: FindAccount;
+  readonly getResourceServerInfo: (ctx: KoaContextWithOIDC, resource: string, client: { clientId: string }) => Promise<ResourceServer>;
+  readonly defaultResource: (ctx: KoaContextWithOIDC, client: { clientId: string }, oneOf?: readonly string[]) => Promise<string | readonly string[] | undefined>;
+}
+
+const DAY = 86_400;
+
+export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDeps): Configuration {
+  const refreshTokenTtl = ttls.refreshTokenTtl;
+  return {
+    adapter: deps.adapter,
+    clients: [],
+    findAccount: deps.findAccount,
+    jwks: { keys: deps.signingKeys.map((key) => ({ ...key })) },
+    cookies: {
+      keys: [...deps.cookieKeys],
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    scopes: [...OIDC_SCOPES],
+    claims: { ...SCOPE_CLAIMS, openid: [...SCOPE_CLAIMS.openid] } as unknown as Configuration['claims'],
+    extraClientMetadata: {
+      properties: ['wechat_appid'],
+      validator(_ctx, key, value) {
+        if (key === 'wechat_appid' && value !== undefined && (typeof value !== 'string' || !/^wx[0-9a-f]{16}$/.test(value))) {
+          throw new Error('wechat_appid must look like wx + 16 hex characters');
+        }
+      },
+    },
+    // wxbridge issues tokens only through the token endpoint (no browser flows), so no response types.
+    responseTypes: [],
+    pkce: { required: () => true },
+    // Claims go into the ID token per granted scope (design.md §3), not only to userinfo.
+    conformIdTokenClaims: false,
+    rotateRefreshToken: true, // RFC 9700 §4.14.2: every refresh rotates; reuse revokes the grant
+    clientBasedCORS: () => false, // mini-programs call through wx.request, not a browser: no CORS
+    renderError(ctx, out) {
+      ctx.type = 'json';
+      ctx.body = { error: out['error'], error_description: out['error_description'] };
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: [...SIGNING_ALGORITHMS],
+      userinfoSigningAlgValues: [...SIGNING_ALGORITHMS],
+      introspectionSigningAlgValues: [...SIGNING_ALGORITHMS],
+      authorizationSigningAlgValues: [...SIGNING_ALGORITHMS],
+      clientAuthSigningAlgValues: [...SIGNING_ALGORITHMS],
+    },
+    // @types/oidc-provider 9.12 models introspection as a disabled-only feature (its union is
+    // narrower than 9.13's runtime); the object below follows lib/helpers/defaults.js instead.
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: false },
+      registration: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: deps.defaultResource,
+        // Keep JWT access tokens on refresh even when `openid` is in scope (stack-notes.md).
+        useGrantedResource: () => true,
+        getResourceServerInfo: deps.getResourceServerInfo,
+      },
+    } as unknown as Configuration['features'],
+    ttl: {
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttls.accessTokenTtl,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttls.accessTokenTtl,
+      IdToken: ttls.idTokenTtl,
+      RefreshToken: refreshTokenTtl,
+      // A grant lives as long as the longest refresh token it can mint.
+      Grant: refreshTokenTtl,
+      Session: DAY,
+      Interaction: 600,
+      AuthorizationCode: 60,
+      DeviceCode: 600,
+      BackchannelAuthenticationRequest: 600,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The WeChat login grant `urn:wxbridge:params:oauth:grant-type:wechat-code` (design.md §1): a
+ * wx.login() code becomes an ID token, a JWT access token and, with offline_access, a refresh
+ * token, backed by a stored Grant so that refresh works.
+ */
+import type Provider from 'oidc-provider';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { WeChatSignIn } from '../../accounts/wechat-sign-in.ts';
+import type { ClientRegistry } from '../../clients/client-registry.ts';
+import { WECHAT_GRANT_TYPE } from '../../clients/client-metadata.ts';
+import type { Logger } from '../../logger.ts';
+import { clientWeChatAppId } from '../client-metadata-access.ts';
+import { createTokenIssuer } from '../oidc-provider-seam.ts';
+import { resolveLoginScope } from './grant-scope.ts';
+import { toOAuthError } from './wechat-grant-errors.ts';
+
+export const WECHAT_GRANT_PARAMETERS = ['code', 'scope', 'resource'] as const;
+
+/** WeChat codes are 32 characters; anything not code-shaped is refused without calling WeChat (W-07). */
+const CODE_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
+
+export interface WeChatGrantDeps {
+  readonly signIn: WeChatSignIn;
+  readonly clients: Pick<ClientRegistry, 'findResourceAccess'>;
+  readonly logger: Logger;
+}
+
+export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): void {
+  const issueTokens = createTokenIssuer(provider);
+
+  const handler = async (ctx: KoaContextWithOIDC): Promise<void> => {
+    const params = ctx.oidc.params as Record<string, string | undefined>;
+    const client = ctx.oidc.client;
+    if (client === undefined) throw new errors.InvalidClient();
+    const code = params['code'];
+    if (code === undefined || code === '') throw new errors.InvalidRequest("missing required parameter 'code'");
+    if (!CODE_SHAPE.test(code)) throw new errors.InvalidRequest("'code' is not a WeChat login code");
+    const appId = clientWeChatAppId(client);
+    if (appId === undefined) throw new errors.UnauthorizedClient('client is not bound to a WeChat app');
+    const access = await deps.clients.findResourceAccess(client.clientId);
+    if (access === null) throw new errors.InvalidClient();
+    const scope = resolveLoginScope({ requestedScope: params['scope'], requestedResource: params['resource'], clientScope: client.scope, access });
+
+    const result = await deps.signIn.signIn({ appId, code }).catch((error: unknown) => {
+      deps.logger.info({ event: 'login', outcome: 'failed', clientId: client.clientId, reason: (error as { code?: string }).code }, 'WeChat login failed');
+      throw toOAuthError(error, ctx, deps.logger);
+    });
+
+    const grant = new provider.Grant({ accountId: result.account.id, clientId: client.clientId });
+    grant.addOIDCScope(scope.oidcScopes.join(' '));
+    if (scope.resource !== undefined) grant.addResourceScope(scope.resource, scope.resourceScopes.join(' '));
+    const grantId = await grant.save();
+    const scopes = [...scope.oidcScopes, ...scope.resourceScopes];
+    await issueTokens(ctx, {
+      accountId: result.account.id,
+      grantId,
+      scope: scopes.join(' '),
+      scopes: new Set(scopes),
+      resource: scope.resource,
+      resourceIndicators: new Set(scope.resource === undefined ? [] : [scope.resource]),
+      authTime: Math.floor(Date.now() / 1000),
+      expiresWithSession: false,
+    }, grant, WECHAT_GRANT_TYPE);
+    deps.logger.info({ event: 'login', outcome: 'ok', clientId: client.clientId, sub: result.account.id, created: result.created }, 'WeChat login');
+  };
+
+  provider.registerGrantType(WECHAT_GRANT_TYPE, handler, [...WECHAT_GRANT_PARAMETERS]);
+}

@@ -1,0 +1,49 @@
+/**
+ * Maps sign-in failures to OAuth errors, once, at the token endpoint (design.md §1 table).
+ * oidc-provider hides an InvalidGrant's detail behind "grant request is invalid", so the
+ * descriptions are set explicitly; 429/503 are set after construction so the error stays exposed
+ * (test-catalogue C.0). Our own misconfiguration becomes a generic server_error, logged loudly.
+ */
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { AppError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+
+export const DESCRIPTIONS = {
+  codeInvalid: 'the WeChat login code is invalid, expired or already used; call wx.login again and retry with the new code',
+  userBlocked: 'WeChat risk control blocked this WeChat user from logging in',
+  snapshotUser: 'WeChat returned a virtual snapshot-mode user; open the page in WeChat and log in again',
+  accountDisabled: 'the account is disabled',
+  rateLimited: 'WeChat is rate limiting logins for this user; retry after the Retry-After interval',
+  unavailable: 'WeChat did not answer in time or answered with an error; retry shortly',
+} as const;
+
+function invalidGrant(description: string): Error {
+  const error = new errors.InvalidGrant();
+  error.error_description = description;
+  return error;
+}
+
+function temporarilyUnavailable(ctx: KoaContextWithOIDC, status: 429 | 503, description: string, retryAfterSeconds: number): Error {
+  const error = new errors.TemporarilyUnavailable(description);
+  Object.assign(error, { status, statusCode: status });
+  ctx.set('Retry-After', String(retryAfterSeconds));
+  return error;
+}
+
+export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Logger): unknown {
+  if (!(error instanceof AppError)) return error;
+  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  switch (error.code) {
+    case 'wechat.code_invalid': return invalidGrant(DESCRIPTIONS.codeInvalid);
+    case 'wechat.user_blocked': return invalidGrant(DESCRIPTIONS.userBlocked);
+    case 'wechat.snapshot_user': return invalidGrant(DESCRIPTIONS.snapshotUser);
+    case 'account.disabled': return invalidGrant(DESCRIPTIONS.accountDisabled);
+    case 'wechat.rate_limited': return temporarilyUnavailable(ctx, 429, DESCRIPTIONS.rateLimited, retryAfter ?? 60);
+    case 'wechat.unavailable':
+    case 'database.unavailable': return temporarilyUnavailable(ctx, 503, DESCRIPTIONS.unavailable, retryAfter ?? 5);
+    default:
+      // 40013/40125/40164/… or an unknown app: our configuration is wrong, not the user's request.
+      logger.error({ err: error, code: error.code, errcode: (error as { errcode?: number }).errcode }, 'WeChat login failed because of server configuration');
+      return error;
+  }
+}

@@ -1,0 +1,17 @@
+// Types for the two oidc-provider 9.13 internals that src/oidc/oidc-provider-seam.ts uses (the
+// package ships no types and no exports map). Re-check on every upgrade.
+declare module 'oidc-provider/lib/helpers/grant_common.js' {
+  export function issueTokens(
+    provider: unknown,
+    helpers: Record<string, unknown>,
+    ctx: unknown,
+    source: unknown,
+    grant: unknown,
+    options: { gty: string; entityLabel: string },
+  ): Promise<void>;
+}
+
+declare module 'oidc-provider/lib/helpers/grants.js' {
+  const helpers: Record<string, (...args: unknown[]) => unknown>;
+  export = helpers;
+}

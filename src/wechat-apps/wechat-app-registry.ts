@@ -1,0 +1,77 @@
+/**
+ * WeChat apps (design.md §6 `apps add|list|remove`): the AppSecret is sealed with the master key on
+ * the way in and opened only for a code exchange; it is never listed or returned.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import type { SecretBox } from '../keys/secret-box.ts';
+import { parseOrThrow } from '../validation.ts';
+import { WECHAT_APP_KINDS, WeChatApp, type WeChatAppKind } from './wechat-app.entity.ts';
+
+export const WeChatAppInput = z.object({
+  appId: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex characters'),
+  kind: z.enum(WECHAT_APP_KINDS),
+  secret: z.string().regex(/^[0-9A-Za-z]{16,64}$/, 'must be the AppSecret (16–64 letters and digits)'),
+  name: z.string().trim().min(1).max(128).optional(),
+  openPlatformId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(),
+});
+export type WeChatAppInput = z.input<typeof WeChatAppInput>;
+
+export interface WeChatAppView {
+  readonly appId: string;
+  readonly kind: WeChatAppKind;
+  readonly name: string | null;
+  readonly openPlatformId: string | null;
+}
+
+export interface WeChatAppCredentials extends WeChatAppView { readonly secret: string }
+
+const secretContext = (appId: string): string => `wechat_app_secret:${appId}`;
+
+export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretBox: SecretBox }) {
+  const toView = (app: WeChatApp): WeChatAppView => ({
+    appId: app.appId, kind: app.kind as WeChatAppKind, name: app.name ?? null, openPlatformId: app.openPlatformId ?? null,
+  });
+
+  return {
+    /** Adds an app, or replaces its settings and secret when it exists (idempotent for scripts). */
+    async upsert(raw: WeChatAppInput): Promise<WeChatAppView> {
+      const input = parseOrThrow(WeChatAppInput, raw, 'request.invalid');
+      const em = deps.em().fork();
+      const app = await em.upsert(WeChatApp, {
+        appId: input.appId,
+        kind: input.kind,
+        name: input.name ?? null,
+        openPlatformId: input.openPlatformId ?? null,
+        secretCiphertext: deps.secretBox.seal(input.secret, secretContext(input.appId)),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      }, { onConflictExcludeFields: ['createdAt'] });
+      return toView(app);
+    },
+
+    async list(): Promise<WeChatAppView[]> {
+      const apps = await deps.em().fork().find(WeChatApp, {}, { orderBy: { appId: 'asc' } });
+      return apps.map(toView);
+    },
+
+    async count(): Promise<number> {
+      return deps.em().fork().count(WeChatApp, {});
+    },
+
+    async remove(appId: string): Promise<void> {
+      const removed = await deps.em().fork().nativeDelete(WeChatApp, { appId });
+      if (removed === 0) throw new AppError('wechat.app_unknown', `no WeChat app ${appId}`);
+    },
+
+    /** The app with its opened secret, for a code exchange only; null when unknown. */
+    async findCredentials(appId: string): Promise<WeChatAppCredentials | null> {
+      const app = await deps.em().fork().findOne(WeChatApp, { appId });
+      if (app === null) return null;
+      return { ...toView(app), secret: deps.secretBox.open(app.secretCiphertext, secretContext(appId)) };
+    },
+  };
+}
+
+export type WeChatAppRegistry = ReturnType<typeof createWeChatAppRegistry>;

@@ -1,0 +1,27 @@
+/**
+ * A WeChat app wxbridge exchanges codes for (design.md §6 `apps add`): its kind decides the
+ * code-exchange endpoint; its AppSecret is stored only as ciphertext under the master key; an app
+ * bound to an Open Platform account receives unionids in that platform's namespace.
+ */
+import { defineEntity, p } from '@mikro-orm/core';
+
+export const WECHAT_APP_KINDS = ['miniprogram', 'app', 'web', 'official_account'] as const;
+export type WeChatAppKind = (typeof WECHAT_APP_KINDS)[number];
+
+export const WeChatAppSchema = defineEntity({
+  name: 'WeChatApp',
+  tableName: 'wechat_apps',
+  properties: {
+    appId: p.string().length(32).primary(),
+    kind: p.string().length(32),
+    name: p.string().length(128).nullable(),
+    secretCiphertext: p.text(),
+    /** The Open Platform account the app is bound to (unionid namespace), or null when unbound. */
+    openPlatformId: p.string().length(64).nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+
+export class WeChatApp extends WeChatAppSchema.class {}
+WeChatAppSchema.setClass(WeChatApp);

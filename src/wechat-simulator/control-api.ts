@@ -1,0 +1,154 @@
+// The simulator's own HTTP test API under `/__simulator/` (wechat-api.md §14 item 25), so a simulator in
+// another process (benchmarks) can be scripted: apps, codes, faults, user flags, knobs, request log.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { faultSchema, issueCodeSchema, settingsSchema, simulatedAppSchema, userFlagsSchema } from './control-schemas.ts';
+import type { SimulatorSettings } from './control-schemas.ts';
+import * as sim from './simulator-state.ts';
+
+export const CONTROL_PREFIX = '/__simulator';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface ControlReply {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+type Handler = (state: sim.SimulatorState, body: unknown, pathParam: string) => ControlReply;
+
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly withBody: boolean;
+  readonly handler: Handler;
+}
+
+class ControlError extends Error {
+  override readonly name = 'ControlError';
+  readonly status: number;
+  readonly error: string;
+
+  constructor(status: number, error: string, message: string) {
+    super(message);
+    this.status = status;
+    this.error = error;
+  }
+}
+
+function route(method: string, pattern: RegExp, handler: Handler): Route {
+  return { method, pattern, withBody: method === 'POST' || method === 'PUT', handler };
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new ControlError(400, 'invalid_request', z.prettifyError(result.error));
+  return result.data;
+}
+
+function issueCode(state: sim.SimulatorState, body: unknown): ControlReply {
+  const input = parse(issueCodeSchema, body);
+  const app = sim.getApp(state, input.appId);
+  const code = sim.issueCode(state, input);
+  const unionid = sim.unionIdFor(state, app, input.user);
+  const openid = state.identities.openIdOf(app.appId, input.user);
+  return { status: 201, body: { code, openid, ...(unionid === null ? {} : { unionid }) } };
+}
+
+function applySettings(state: sim.SimulatorState, settings: SimulatorSettings): void {
+  Object.assign(state.contentTypes, settings.contentTypes ?? {});
+  if (settings.latencyMs !== undefined) state.latencyMs = settings.latencyMs;
+  if (settings.errmsgStyle !== undefined) state.errmsgStyle = settings.errmsgStyle;
+}
+
+const NO_CONTENT: ControlReply = { status: 204 };
+
+const ROUTES: readonly Route[] = [
+  route('POST', /^\/apps$/, (state, body) => {
+    sim.registerApp(state, parse(simulatedAppSchema, body));
+    return NO_CONTENT;
+  }),
+  route('POST', /^\/codes$/, issueCode),
+  route('POST', /^\/faults$/, (state, body) => {
+    state.faults.push(parse(faultSchema, body));
+    return NO_CONTENT;
+  }),
+  route('DELETE', /^\/faults$/, (state) => {
+    state.faults.clear();
+    return NO_CONTENT;
+  }),
+  route('POST', /^\/users\/([^/]+)\/flags$/, (state, body, user) => {
+    sim.setUserFlags(state, user, parse(userFlagsSchema, body));
+    return NO_CONTENT;
+  }),
+  route('PUT', /^\/settings$/, (state, body) => {
+    applySettings(state, parse(settingsSchema, body));
+    return NO_CONTENT;
+  }),
+  route('GET', /^\/requests$/, (state) => ({ status: 200, body: { requests: state.log } })),
+  route('DELETE', /^\/requests$/, (state) => {
+    sim.clearRequests(state);
+    return NO_CONTENT;
+  }),
+];
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new ControlError(413, 'body_too_large', `body exceeds ${String(MAX_BODY_BYTES)} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new ControlError(400, 'invalid_json', 'request body must be JSON');
+  }
+}
+
+function findRoute(method: string, subPath: string): { route: Route; param: string } {
+  const matching = ROUTES.filter((route) => route.pattern.test(subPath));
+  if (matching.length === 0) throw new ControlError(404, 'not_found', `no control route ${subPath}`);
+  const route = matching.find((candidate) => candidate.method === method);
+  if (!route) throw new ControlError(405, 'method_not_allowed', `${method} not allowed on ${subPath}`);
+  const raw = route.pattern.exec(subPath)?.[1] ?? '';
+  try {
+    return { route, param: decodeURIComponent(raw) };
+  } catch {
+    throw new ControlError(400, 'invalid_request', 'malformed percent-encoding in path');
+  }
+}
+
+function writeJson(res: ServerResponse, reply: ControlReply): void {
+  const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function toErrorReply(error: unknown): ControlReply {
+  if (error instanceof ControlError) return { status: error.status, body: { error: error.error, message: error.message } };
+  if (error instanceof sim.SimulatorUsageError) return { status: 400, body: { error: 'invalid_request', message: error.message } };
+  throw error;
+}
+
+/** Serves one control request; `url.pathname` starts with CONTROL_PREFIX. */
+export async function serveControlRequest(
+  state: sim.SimulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  let reply: ControlReply;
+  try {
+    const { route, param } = findRoute(req.method ?? 'GET', url.pathname.slice(CONTROL_PREFIX.length));
+    const body = route.withBody ? await readJson(req) : undefined;
+    reply = route.handler(state, body, param);
+  } catch (error) {
+    reply = toErrorReply(error);
+  }
+  writeJson(res, reply);
+}

@@ -1,0 +1,62 @@
+// zod schemas for the simulator's control API bodies (house-style §12.5: parse at every edge), mirroring
+// the programmatic API: apps (wechat-api.md §14 item 6), codes (item 2), faults (items 3, 5, 24), knobs.
+import { z } from 'zod';
+import { TRANSPORT_FAULT_KINDS, type Fault } from './faults.ts';
+import type { SimulatedApp } from './simulator-types.ts';
+import { WECHAT_ENDPOINTS } from './simulator-types.ts';
+import { ERRMSG_STYLES } from './wire.ts';
+
+const nonEmpty = z.string().min(1);
+const scopeSchema = z.enum(['snsapi_base', 'snsapi_userinfo', 'snsapi_login']);
+const endpointSchema = z.enum(WECHAT_ENDPOINTS);
+const ms = z.number().int().min(0).max(600_000);
+// A header value: printable ASCII only, so writeHead never throws on it.
+const contentType = z.string().regex(/^[\x20-\x7e]+$/, 'printable ASCII');
+
+export const simulatedAppSchema: z.ZodType<SimulatedApp> = z.strictObject({
+  appId: nonEmpty,
+  secret: nonEmpty,
+  kind: z.enum(['miniprogram', 'app', 'web', 'official_account']),
+  openPlatformId: nonEmpty.exactOptional(),
+  ipWhitelistEnabled: z.boolean().exactOptional(),
+  ipWhitelist: z.array(nonEmpty).exactOptional(),
+  secretFrozen: z.boolean().exactOptional(),
+});
+
+export const issueCodeSchema = z.strictObject({
+  appId: nonEmpty,
+  user: nonEmpty,
+  scope: scopeSchema.exactOptional(),
+});
+
+export const userFlagsSchema = z.strictObject({ blocked: z.boolean().exactOptional() });
+
+const target = { endpoint: endpointSchema.exactOptional(), times: z.number().int().min(1).exactOptional() };
+
+export const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('kind', [
+  z.strictObject({ ...target, kind: z.literal('errcode'), errcode: z.number().int(), errmsg: nonEmpty.exactOptional() }),
+  z.strictObject({
+    ...target,
+    kind: z.enum(TRANSPORT_FAULT_KINDS),
+    status: z.number().int().min(300).max(599).exactOptional(),
+  }),
+  z.strictObject({ ...target, kind: z.literal('delay'), ms }),
+  z.strictObject({
+    ...target,
+    kind: z.literal('burn_code_then'),
+    then: z.enum(['errcode', 'delay', 'connection_reset']),
+    errcode: z.number().int().exactOptional(),
+    ms: ms.exactOptional(),
+  }),
+]);
+
+export const settingsSchema = z.strictObject({
+  contentTypes: z.strictObject({
+    jscode2session: contentType.exactOptional(),
+    oauth2_access_token: contentType.exactOptional(),
+  }).exactOptional(),
+  latencyMs: ms.exactOptional(),
+  errmsgStyle: z.enum(ERRMSG_STYLES).exactOptional(),
+});
+
+export type SimulatorSettings = z.infer<typeof settingsSchema>;

@@ -1,0 +1,50 @@
+// Stable WeChat identities (wechat-api.md §7, §3.3, §14 item 7): openid per (appid, user), unionid per
+// (Open Platform, user), and exactly one session_key per (appid, openid) with a minimum rotation age.
+import { newOpenIdShapedId, newSessionKey } from './identifiers.ts';
+
+interface SessionKeyRecord {
+  readonly sessionKey: string;
+  readonly createdAt: number;
+}
+
+export interface IdentityStore {
+  openIdOf(appId: string, user: string): string;
+  unionIdOf(openPlatformId: string, user: string): string;
+  /** The session_key after a code exchange: the current one, or a new one if it is older than `rotationMs`. */
+  sessionKeyForExchange(appId: string, openId: string, now: number): string;
+  findSessionKey(appId: string, openId: string): string | null;
+}
+
+function stableId(table: Map<string, string>, key: string): string {
+  const existing = table.get(key);
+  if (existing !== undefined) return existing;
+  const created = newOpenIdShapedId();
+  table.set(key, created);
+  return created;
+}
+
+// A NUL byte cannot occur in app ids or user names given over HTTP JSON in practice, so it separates key parts.
+function pair(a: string, b: string): string {
+  return `${a}\u0000${b}`;
+}
+
+export function createIdentityStore(rotationMs: number): IdentityStore {
+  const openIds = new Map<string, string>();
+  const unionIds = new Map<string, string>();
+  const sessionKeys = new Map<string, SessionKeyRecord>();
+
+  return {
+    openIdOf: (appId, user) => stableId(openIds, pair(appId, user)),
+    unionIdOf: (openPlatformId, user) => stableId(unionIds, pair(openPlatformId, user)),
+    sessionKeyForExchange(appId, openId, now) {
+      const key = pair(appId, openId);
+      const current = sessionKeys.get(key);
+      // §3.3: rotation has a minimum period, so back-to-back logins can share one session_key.
+      if (current && now - current.createdAt < rotationMs) return current.sessionKey;
+      const sessionKey = newSessionKey();
+      sessionKeys.set(key, { sessionKey, createdAt: now });
+      return sessionKey;
+    },
+    findSessionKey: (appId, openId) => sessionKeys.get(pair(appId, openId))?.sessionKey ?? null,
+  };
+}

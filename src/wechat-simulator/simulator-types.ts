@@ -1,0 +1,56 @@
+// The simulator's shared vocabulary: simulated apps (wechat-api.md §7, §9.2, §14 item 6), the endpoints
+// it serves (§3, §8.2) and the request-log entries tests assert on (§14 item 25).
+
+export type AppKind = 'miniprogram' | 'app' | 'web' | 'official_account';
+
+export type OAuthScope = 'snsapi_base' | 'snsapi_userinfo' | 'snsapi_login';
+
+/** The WeChat endpoints the simulator implements, named as in the fault and content-type knobs. */
+export type WeChatEndpoint = 'jscode2session' | 'oauth2_access_token';
+
+export const WECHAT_ENDPOINTS = ['jscode2session', 'oauth2_access_token'] as const;
+
+export const ENDPOINT_PATHS: Readonly<Record<WeChatEndpoint, string>> = {
+  jscode2session: '/sns/jscode2session',
+  oauth2_access_token: '/sns/oauth2/access_token',
+};
+
+export interface SimulatedApp {
+  readonly appId: string;
+  readonly secret: string;
+  readonly kind: AppKind;
+  /** Bound to this Open Platform account: `unionid` is returned (§7). */
+  readonly openPlatformId?: string;
+  /** API IP whitelist switched on: callers not in `ipWhitelist` get 40164 (§9.2). */
+  readonly ipWhitelistEnabled?: boolean;
+  /** Caller IPv4 addresses allowed while the whitelist is on (default: none). */
+  readonly ipWhitelist?: readonly string[];
+  /** AppSecret frozen in the console: 40243. */
+  readonly secretFrozen?: boolean;
+}
+
+/** What the caller saw: a success, a business errcode, or a transport-level fault. */
+export type RequestOutcome =
+  | 'ok'
+  | number
+  | 'not_found'
+  | 'empty_body'
+  | 'non_json_body'
+  | 'html_body'
+  | 'truncated_json'
+  | 'connection_reset'
+  | 'http_status';
+
+export interface SimulatorRequest {
+  /** Simulator clock (ms) when the request arrived. */
+  readonly at: number;
+  readonly method: string;
+  readonly path: string;
+  readonly endpoint: WeChatEndpoint | null;
+  /** The query as sent, secrets included: this is a test double and tests check the right secret went out. */
+  readonly query: Readonly<Record<string, string>>;
+  readonly remoteAddress: string;
+  readonly outcome: RequestOutcome;
+  /** The kind of the injected fault that shaped this response, if any. */
+  readonly fault?: string;
+}

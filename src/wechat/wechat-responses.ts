@@ -1,0 +1,59 @@
+// zod guards for WeChat code-exchange bodies and the success-vs-error rule
+// (shared/docs/wechat-api.md §1.4–1.5 envelope, §3.2 jscode2session, §8.2 sns/oauth2/access_token).
+import { z } from 'zod';
+import { WeChatError, weChatErrorFor } from './wechat-errors.ts';
+
+const nonEmptyString = z.string().min(1);
+
+// `errcode: 0` is a doc artifact on these endpoints but must be accepted (§1.5); extra keys such as
+// the pre-2018 `expires_in` are tolerated by loose objects.
+const successEnvelope = { errcode: z.literal(0).optional(), errmsg: z.unknown().optional() };
+
+/** `GET /sns/jscode2session` success, §3.2. `unionid` only for Open-Platform-bound apps. */
+export const jscode2SessionSuccess = z.looseObject({
+  ...successEnvelope,
+  session_key: nonEmptyString,
+  openid: nonEmptyString,
+  unionid: nonEmptyString.optional(),
+});
+export type Jscode2SessionSuccess = z.infer<typeof jscode2SessionSuccess>;
+
+/** `GET /sns/oauth2/access_token` success, §8.2. `is_snapshotuser: 1` marks a virtual account. */
+export const oauthAccessTokenSuccess = z.looseObject({
+  ...successEnvelope,
+  access_token: nonEmptyString,
+  // Not used by us; tolerate the string spelling rather than fail a login over it.
+  expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]),
+  refresh_token: nonEmptyString,
+  openid: nonEmptyString,
+  scope: z.string(),
+  unionid: nonEmptyString.optional(),
+  // Anything but a recognised 0/1 fails the parse: an unreadable flag must not let a snapshot in.
+  is_snapshotuser: z.union([z.literal([0, 1, '0', '1']), z.boolean()]).optional(),
+});
+export type OAuthAccessTokenSuccess = z.infer<typeof oauthAccessTokenSuccess>;
+
+/** Any body carrying a non-zero errcode. wechatpy casts errcode with int(), so accept "40029". */
+export const weChatErrorEnvelope = z.looseObject({
+  errcode: z.union([z.int(), z.string().regex(/^-?\d{1,9}$/).transform(Number)]).refine((n) => n !== 0),
+  errmsg: z.string().optional().catch(undefined),
+});
+
+/**
+ * Applies §1.5: an error ⇔ errcode present and non-zero; a success ⇔ errcode absent or 0 AND the
+ * payload parses. Anything else (wrong types, missing fields, non-object) is `wechat.unavailable`:
+ * a garbled answer, never an identity (test catalogue C-06).
+ */
+export function parseWeChatPayload<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+): z.infer<Schema> {
+  const failure = weChatErrorEnvelope.safeParse(body);
+  if (failure.success) throw weChatErrorFor(failure.data.errcode, failure.data.errmsg);
+  const success = schema.safeParse(body);
+  if (success.success) return success.data;
+  // The zod issues name fields and expectations only; WeChatError keeps them as cause for debugging.
+  throw new WeChatError('wechat.unavailable', 'WeChat answered an unexpected payload', {
+    cause: new Error(z.prettifyError(success.error)),
+  });
+}
