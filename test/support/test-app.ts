@@ -1,0 +1,90 @@
+/**
+ * startTestApp(): a real wxbridge on 127.0.0.1 over a fresh PostgreSQL database (cloned from the
+ * migrated template), with the WeChat simulator on its own socket, captured logs, and the admin
+ * services the CLI uses (to arrange apps and clients the way an operator would). Cleans up after
+ * the test file. restart() stops and starts the app on the same port, database and master key.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll } from 'vitest';
+import { createApp, type App } from '../../src/app.ts';
+import { createAdminServices, type AdminServices } from '../../src/admin/admin-services.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { initOrm, type Orm } from '../../src/db/orm.ts';
+import { listen, type HttpServer } from '../../src/http/server.ts';
+import { createSecretBox } from '../../src/keys/secret-box.ts';
+import { createWeChatSimulator, type WeChatSimulator } from '../../src/wechat-simulator/wechat-simulator.ts';
+import { captureLogs } from './captured-logs.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export const CONFIG_DIR = new URL('../../config', import.meta.url).pathname;
+
+export interface TestApp {
+  readonly baseUrl: string;
+  readonly issuer: string;
+  readonly wechat: WeChatSimulator;
+  readonly database: TestDatabase;
+  readonly admin: AdminServices;
+  readonly masterKey: string;
+  /** Every log line the app wrote, across restarts. */
+  readonly logs: string[];
+  readonly config: Config;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment variables (e.g. short TTLs). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Share a database with another test app (two instances, one PostgreSQL). */
+  readonly database?: TestDatabase;
+  readonly wechat?: WeChatSimulator;
+  readonly masterKey?: string;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const wechat = options.wechat ?? createWeChatSimulator();
+  const wechatUrl = options.wechat === undefined ? (await wechat.listen()).url : undefined;
+  const masterKey = options.masterKey ?? randomBytes(32).toString('base64');
+  const captured = captureLogs();
+  let http: HttpServer = await listen(0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${http.port}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    WXBRIDGE_MASTER_KEY: masterKey,
+    WXBRIDGE_ISSUER: baseUrl,
+    ...(wechatUrl === undefined ? {} : { WXBRIDGE_WECHAT_API_BASE_URL: wechatUrl }),
+    ...options.env,
+  }, { configDir: CONFIG_DIR });
+  let app: App | undefined = await createApp(config, { listeningPort: http.port, logger: captured.logger });
+  http.handle(app.callback);
+  const orm: Orm = await initOrm({ url: database.url, poolSize: 2 });
+  const admin = createAdminServices({ orm, secretBox: createSecretBox(Buffer.from(masterKey, 'base64')) });
+
+  const stopApp = async (): Promise<void> => {
+    await http.stop(2000);
+    await app?.close();
+    app = undefined;
+  };
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await stopApp();
+    await orm.close();
+    if (options.wechat === undefined) await wechat.close();
+  };
+  afterAll(stop);
+
+  return {
+    baseUrl, issuer: baseUrl, wechat, database, admin, masterKey, logs: captured.lines, config,
+    async restart() {
+      await stopApp();
+      http = await listen(Number(new URL(baseUrl).port), '127.0.0.1');
+      app = await createApp(config, { listeningPort: http.port, logger: captured.logger });
+      http.handle(app.callback);
+    },
+    stop,
+  };
+}
