@@ -21,6 +21,7 @@ import { createWeChatAppRegistry } from './wechat-apps/wechat-app-registry.ts';
 import { createAccountRepository } from './accounts/account.repository.ts';
 import { createIdentityMapper } from './accounts/identity-mapping.ts';
 import { createWeChatSignIn } from './accounts/wechat-sign-in.ts';
+import { createLoginCodeLedger } from './accounts/login-code-ledger.ts';
 import { createWeChatClient } from './wechat/wechat-client.ts';
 import { createAdapterFactory } from './oidc/adapter.ts';
 import { buildOidcConfiguration } from './oidc/configuration.ts';
@@ -76,7 +77,7 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
     timeoutMs: config.wechat.timeoutMs,
     onCall: (event) => { logger.debug({ wechat: event }, 'WeChat call'); },
   });
-  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox });
+  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: createLoginCodeLedger({ em }) });
 
   const indicators = createResourceIndicators({ clients, resourceServers, activeKid: (alg) => signingKeys.activeKid[alg] });
   const provider = createProvider({
@@ -87,8 +88,8 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
       signingKeys: signingKeys.keys,
       cookieKeys: [secretBox.deriveKey('cookie-signing-v1').toString('base64url')],
       findAccount: createFindAccount({ accounts }),
-      getResourceServerInfo: indicators.getResourceServerInfo,
-      defaultResource: indicators.defaultResource,
+      getResourceServerInfo: (ctx, resource, client) => indicators.getResourceServerInfo(ctx, resource, client),
+      defaultResource: (ctx, client, oneOf) => indicators.defaultResource(ctx, client, oneOf),
     }),
     registerGrants: (p) => { registerWeChatGrant(p, { signIn, clients, logger }); },
   });
@@ -103,10 +104,12 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
   const cleanup = schedulePayloadCleanup({ em, intervalMs: config.oidc.cleanupIntervalMs, logger });
   logger.info({ issuer, sandbox: sandbox !== undefined, kids: signingKeys.activeKid }, 'wxbridge ready');
 
+  const handle = koa.callback();
   return {
     issuer,
     logger,
-    callback: koa.callback(),
+    // Koa's handler answers its own errors; nothing is left for the caller to await.
+    callback: (req, res) => { void handle(req, res); },
     sandboxEnabled: sandbox !== undefined,
     async close() {
       await cleanup.stop();

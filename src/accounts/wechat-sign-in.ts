@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import type { AccountRecord } from './account.repository.ts';
 import type { IdentityMapper } from './identity-mapping.ts';
+import type { LoginCodeLedger } from './login-code-ledger.ts';
 
 /** What sign-in needs of the WeChat client (src/wechat/wechat-client.ts). */
 export interface WeChatCodeExchange {
@@ -39,11 +40,14 @@ export function createWeChatSignIn(deps: {
   apps: AppCredentialsSource;
   identities: IdentityMapper;
   secretBox: SecretBox;
+  codes: LoginCodeLedger;
 }): WeChatSignIn {
   return {
     async signIn({ appId, code }) {
       const app = await deps.apps.findCredentials(appId);
       if (app === null) throw new AppError('wechat.app_unknown', `client is bound to unknown WeChat app ${appId}`);
+      // Claimed before the call: WeChat may burn the code even when its answer is lost (wechat-api §3.3).
+      if (!(await deps.codes.claim(appId, code))) throw new AppError('wechat.code_invalid', 'the login code was already presented');
       const exchanged = await exchange(deps.wechat, app, code);
       const unionId = app.openPlatformId === null ? undefined : exchanged.unionId;
       const { account, created } = await deps.identities.mapLogin({

@@ -131,7 +131,7 @@ function spawnPostgres(bin: string, pgDir: string, port: number, runAs: RunAs, o
       output = (output + text).slice(-4000);
       if (text.includes('database system is ready to accept connections')) resolvePromise(child);
     };
-    child.stderr?.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('error', reject);
     child.on('exit', (code) => { reject(new Error(`embedded PostgreSQL exited during start (${String(code)}): ${output.trim()}`)); });
   });

@@ -24,7 +24,19 @@ export interface KeyStoreDeps {
   readonly now?: () => Date;
 }
 
+export interface SigningKeyView {
+  readonly kid: string;
+  readonly alg: string;
+  readonly activatesAt: Date;
+  readonly retiresAt: Date | null;
+  readonly removeAfter: Date | null;
+  /** pending: published, not signing yet; signing; retired: published until removeAfter; removed. */
+  readonly state: 'pending' | 'signing' | 'retired' | 'removed';
+}
+
 export interface KeyStore {
+  /** Every key with its lifecycle state, without decrypting anything. */
+  list(): Promise<SigningKeyView[]>;
   /** Generates one key per algorithm when none exists; safe when several instances start at once. */
   ensureInitialKeys(): Promise<void>;
   load(): Promise<LoadedSigningKeys>;
@@ -56,6 +68,16 @@ export function createKeyStore(deps: KeyStoreDeps): KeyStore {
   }
 
   return {
+    async list() {
+      const rows = await deps.em().find(SigningKey, {}, { orderBy: { activatesAt: 'desc', kid: 'asc' } });
+      const at = now();
+      const signing = new Set(SIGNING_ALGORITHMS.map((alg) => rows.find((row) => row.alg === alg && isSigning(row, at))?.kid));
+      return rows.map((row) => ({
+        kid: row.kid, alg: row.alg, activatesAt: row.activatesAt, retiresAt: row.retiresAt ?? null, removeAfter: row.removeAfter ?? null,
+        state: stateOf(row, at, signing.has(row.kid)),
+      }));
+    },
+
     async ensureInitialKeys() {
       await deps.em().transactional(async (em) => {
         // Serialise concurrent first starts: only one instance generates the initial keys.
@@ -81,13 +103,22 @@ function toPrivateJwk(row: SigningKey, secretBox: SecretBox): PrivateJwk {
   return JSON.parse(secretBox.open(row.privateJwkCiphertext, associatedData(row.kid))) as PrivateJwk;
 }
 
+function isSigning(row: SigningKey, at: Date): boolean {
+  return row.activatesAt <= at && (row.retiresAt === null || row.retiresAt === undefined || row.retiresAt > at);
+}
+
+function stateOf(row: SigningKey, at: Date, signing: boolean): SigningKeyView['state'] {
+  if (row.removeAfter !== null && row.removeAfter !== undefined && row.removeAfter <= at) return 'removed';
+  if (signing) return 'signing';
+  return row.activatesAt > at ? 'pending' : 'retired';
+}
+
 /** Active signer per algorithm: the newest key already active and not retired. */
 function orderForSigning(jwks: PrivateJwk[], rows: SigningKey[], at: Date): LoadedSigningKeys {
   const activeKid: Partial<Record<SigningAlgorithm, string>> = {};
   for (const row of rows) {
     const alg = row.alg as SigningAlgorithm;
-    const signing = row.activatesAt <= at && (row.retiresAt === null || row.retiresAt === undefined || row.retiresAt > at);
-    if (signing && activeKid[alg] === undefined) activeKid[alg] = row.kid;
+    if (isSigning(row, at) && activeKid[alg] === undefined) activeKid[alg] = row.kid;
   }
   for (const alg of SIGNING_ALGORITHMS) {
     if (activeKid[alg] === undefined) throw new Error(`no active ${alg} signing key; run with an initialised database`);

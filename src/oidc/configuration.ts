@@ -40,7 +40,7 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     scopes: [...OIDC_SCOPES],
-    claims: { ...SCOPE_CLAIMS, openid: [...SCOPE_CLAIMS.openid] } as unknown as Configuration['claims'],
+    claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
     extraClientMetadata: {
       properties: ['wechat_appid'],
       validator(_ctx, key, value) {
@@ -67,8 +67,6 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
       authorizationSigningAlgValues: [...SIGNING_ALGORITHMS],
       clientAuthSigningAlgValues: [...SIGNING_ALGORITHMS],
     },
-    // @types/oidc-provider 9.12 models introspection as a disabled-only feature (its union is
-    // narrower than 9.13's runtime); the object below follows lib/helpers/defaults.js instead.
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -84,7 +82,7 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
         useGrantedResource: () => true,
         getResourceServerInfo: deps.getResourceServerInfo,
       },
-    } as unknown as Configuration['features'],
+    },
     ttl: {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttls.accessTokenTtl,
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttls.accessTokenTtl,

@@ -89,7 +89,7 @@ export function createWeChatSimulator(options: sim.SimulatorOptions = {}): WeCha
   const state = sim.createSimulatorState(options);
   const waiter = createWaiter();
   const handle = createHandler(state, waiter);
-  const { listen, close } = createSimulatorServer({ handle, waiter });
+  const server = createSimulatorServer({ handle, waiter });
 
   return {
     registerApp: (app) => sim.registerApp(state, app),
@@ -114,7 +114,7 @@ export function createWeChatSimulator(options: sim.SimulatorOptions = {}): WeCha
     },
     clearRequests: () => sim.clearRequests(state),
     handle,
-    listen,
-    close,
+    listen: (port, host) => server.listen(port, host),
+    close: () => server.close(),
   };
 }

@@ -89,7 +89,7 @@ export interface RawReply {
 
 /** Writes a complete response with the headers WeChat sends (§3.2): no chunking, keep-alive unless asked to close. */
 export function writeRawReply(res: ServerResponse, reply: RawReply): void {
-  const wantsClose = /\bclose\b/i.test(String(res.req.headers.connection ?? ''));
+  const wantsClose = /\bclose\b/i.test(res.req.headers.connection ?? '');
   res.writeHead(reply.status, {
     'Content-Type': reply.contentType,
     'Content-Length': Buffer.byteLength(reply.body, 'utf8'),

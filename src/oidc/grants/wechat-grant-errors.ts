@@ -41,7 +41,19 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'wechat.rate_limited': return temporarilyUnavailable(ctx, 429, DESCRIPTIONS.rateLimited, retryAfter ?? 60);
     case 'wechat.unavailable':
     case 'database.unavailable': return temporarilyUnavailable(ctx, 503, DESCRIPTIONS.unavailable, retryAfter ?? 5);
-    default:
+    case 'wechat.misconfigured':
+    case 'wechat.rejected':
+    case 'wechat.app_unknown':
+    case 'keys.decrypt_failed':
+    case 'keys.master_key_invalid':
+    case 'config.invalid':
+    case 'config.unsafe_for_production':
+    case 'account.not_found':
+    case 'client.not_found':
+    case 'client.conflict':
+    case 'client.invalid_metadata':
+    case 'request.invalid':
+    case 'request.too_large':
       // 40013/40125/40164/… or an unknown app: our configuration is wrong, not the user's request.
       logger.error({ err: error, code: error.code, errcode: (error as { errcode?: number }).errcode }, 'WeChat login failed because of server configuration');
       return error;

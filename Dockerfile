@@ -1,0 +1,24 @@
+# wxbridge production image (house-style §12 #10): Node 24 base, production dependencies only,
+# non-root, configuration only from the environment. Migrations are a separate step:
+#   docker run --rm -e DATABASE_URL=… -e WXBRIDGE_MASTER_KEY=… wxbridge node src/admin/cli.ts migrate
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --omit=optional drops the embedded PostgreSQL binaries (production requires DATABASE_URL);
+# the npm `node` package only exists for Node 20 dev machines: the image has its own Node 24.
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
+ && rm -rf node_modules/node node_modules/node-linux-* node_modules/.bin/node
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production PORT=3000
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY config ./config
+COPY migrations ./migrations
+COPY src ./src
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "src/main.ts"]

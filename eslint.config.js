@@ -1,0 +1,72 @@
+// Lint (house-style §12 #2, §4): typescript-eslint strictTypeChecked, and the module boundaries
+// of the architecture map checked by a machine rather than by prose.
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const NO_OIDC_INTERNALS = { group: ['oidc-provider/lib/*'], message: 'oidc-provider internals only in src/oidc/oidc-provider-seam.ts' };
+const FEATURE_FORBIDS_TRANSPORT = [
+  { group: ['koa', 'koa-*', '@koa/*'], message: 'features stay transport-free (house-style §3)' },
+  { group: ['oidc-provider', 'oidc-provider/*'], message: 'only src/oidc/ knows oidc-provider (house-style §3)' },
+];
+
+/** import-x/no-restricted-paths zones: `target` may not import from `from`. */
+const zone = (target, from, message) => ({ target: `./src/${target}`, from: `./src/${from}`, message });
+
+export default defineConfig(
+  { ignores: ['node_modules/**', '.data/**', 'coverage/**', 'migrations/.snapshot-*.json'] },
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'configuration comes from src/config.ts (house-style §6)' }],
+      'import-x/no-restricted-paths': ['error', {
+        zones: [
+          zone('wechat', '!(wechat)/**/*', 'wechat/ is a leaf: it may import only errors.ts'),
+          zone('{accounts,clients,keys,wechat-apps,wechat}/**/*', '{oidc,admin,http,sandbox}/**/*', 'features do not import transports or oidc/'),
+          zone('{accounts,clients,keys,wechat-apps,wechat,db,http,oidc,admin,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
+          zone('oidc/**/*', '{admin,http,sandbox}/**/*', 'oidc/ does not import transports'),
+          zone('clients/**/*', 'accounts/**/*', 'clients/ and accounts/ are independent features'),
+          zone('accounts/**/*', 'clients/**/*', 'clients/ and accounts/ are independent features'),
+          zone('wechat-simulator/**/*', '!(wechat-simulator)/**/*', 'the simulator stands alone (it fakes WeChat, it knows nothing of wxbridge)'),
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/oidc/oidc-provider-seam.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_OIDC_INTERNALS] }] },
+  },
+  {
+    // Later blocks replace a rule's options, so the feature block repeats NO_OIDC_INTERNALS.
+    files: ['src/{accounts,clients,keys,wechat,wechat-apps,db}/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_OIDC_INTERNALS, ...FEATURE_FORBIDS_TRANSPORT] }] },
+  },
+  {
+    files: ['src/config.ts', 'src/main.ts', 'src/admin/cli.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Module declarations for untyped packages mirror their default exports.
+    files: ['eslint.config.js', 'vitest.config.ts', '**/*.d.ts'],
+    rules: { 'no-restricted-exports': 'off' },
+  },
+  {
+    files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+    },
+  },
+  { files: ['eslint.config.js'], extends: [tseslint.configs.disableTypeChecked] },
+);
