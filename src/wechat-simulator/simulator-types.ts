@@ -1,6 +1,8 @@
 // The simulator's shared vocabulary: simulated apps (wechat-api.md §7, §9.2, §14 item 6), the endpoints
 // it serves (§3, §8.2) and the request-log entries tests assert on (§14 item 25).
 
+import type { TransportFaultKind } from './faults.ts';
+
 export type AppKind = 'miniprogram' | 'app' | 'web' | 'official_account';
 
 export type OAuthScope = 'snsapi_base' | 'snsapi_userinfo' | 'snsapi_login';
@@ -34,12 +36,7 @@ export type RequestOutcome =
   | 'ok'
   | number
   | 'not_found'
-  | 'empty_body'
-  | 'non_json_body'
-  | 'html_body'
-  | 'truncated_json'
-  | 'connection_reset'
-  | 'http_status';
+  | TransportFaultKind;
 
 export interface SimulatorRequest {
   /** Simulator clock (ms) when the request arrived. */
