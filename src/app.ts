@@ -13,6 +13,10 @@ import { openDatabase, type Database } from './db/database.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
 import { createErrorMiddleware } from './http/error-middleware.ts';
 import { createKeyStore } from './keys/key-store.ts';
+import { createKeyRing, scheduleKeyReload, type KeyRing } from './keys/key-ring.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createAdminServices } from './admin/admin-services.ts';
+import { createAdminApi } from './admin/api/admin.routes.ts';
 import { createSecretBox } from './keys/secret-box.ts';
 import { loadOrCreateDevMasterKey } from './keys/dev-master-key.ts';
 import { createClientRegistry } from './clients/client-registry.ts';
@@ -22,11 +26,24 @@ import { createAccountRepository } from './accounts/account.repository.ts';
 import { createIdentityMapper } from './accounts/identity-mapping.ts';
 import { createWeChatSignIn } from './accounts/wechat-sign-in.ts';
 import { createLoginCodeLedger } from './accounts/login-code-ledger.ts';
+import { createPhoneVerification, type PhoneVerification } from './accounts/phone-verification.ts';
+import { createProfileEditor } from './accounts/account-profile.ts';
+import { createLegacyUserData } from './accounts/legacy-user-data.ts';
+import type { AccountRepository } from './accounts/account.repository.ts';
+import { createWeChatAccessTokens } from './wechat-apps/wechat-access-tokens.ts';
+import { createAccessTokenRepository } from './wechat-apps/wechat-access-token.repository.ts';
+import { createWeChatPhoneNumbers } from './wechat-apps/wechat-phone-numbers.ts';
+import { createBearerAuthenticator } from './oidc/bearer-authentication.ts';
+import { createMeRoutes } from './me/me.routes.ts';
+import type { SecretBox } from './keys/secret-box.ts';
 import { createWeChatClient } from './wechat/wechat-client.ts';
 import { createAdapterFactory } from './oidc/adapter.ts';
 import { buildOidcConfiguration } from './oidc/configuration.ts';
 import { createFindAccount } from './oidc/find-account.ts';
 import { createProvider } from './oidc/provider.ts';
+import { replaceSigningKeys } from './oidc/oidc-provider-seam.ts';
+import { auditTokenEndpoint } from './oidc/token-audit.ts';
+import type Provider from 'oidc-provider';
 import { createResourceIndicators } from './oidc/resource-indicators.ts';
 import { registerWeChatGrant } from './oidc/grants/wechat-code.grant.ts';
 import { schedulePayloadCleanup } from './oidc/payload-cleanup.ts';
@@ -64,7 +81,7 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
   const secretBox = createSecretBox(config.keys.masterKey ?? loadOrCreateDevMasterKey(config.dataDir));
   const keyStore = createKeyStore({ em, secretBox });
   await keyStore.ensureInitialKeys();
-  const signingKeys = await keyStore.load();
+  const keyRing = await createKeyRing({ keyStore });
 
   const resourceServers = createResourceServerRegistry({ em });
   const clients = createClientRegistry({ em, resourceServers });
@@ -77,15 +94,18 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
     timeoutMs: config.wechat.timeoutMs,
     onCall: (event) => { logger.debug({ wechat: event }, 'WeChat call'); },
   });
-  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: createLoginCodeLedger({ em }) });
+  // design.md §4: one shared WeChat access token per app, for getuserphonenumber (and later wxa APIs).
+  const accessTokens = createWeChatAccessTokens({ em, tokens: createAccessTokenRepository(), wechat, apps, secretBox, lockTimeoutMs: 2 * config.wechat.timeoutMs + 1000 });
+  const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit: createAuditLog({ em, logger }) });
+  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: createLoginCodeLedger({ em }), phones });
 
-  const indicators = createResourceIndicators({ clients, resourceServers, activeKid: (alg) => signingKeys.activeKid[alg] });
+  const indicators = createResourceIndicators({ clients, resourceServers, activeKid: (alg) => keyRing.activeKid(alg) });
   const provider = createProvider({
     issuer,
     secrets: clients,
     configuration: buildOidcConfiguration(config.oidc, {
       adapter: createAdapterFactory({ em, clients }),
-      signingKeys: signingKeys.keys,
+      signingKeys: keyRing.current().keys,
       cookieKeys: [secretBox.deriveKey('cookie-signing-v1').toString('base64url')],
       findAccount: createFindAccount({ accounts }),
       getResourceServerInfo: (ctx, resource, client) => indicators.getResourceServerInfo(ctx, resource, client),
@@ -94,15 +114,22 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
     registerGrants: (p) => { registerWeChatGrant(p, { signIn, clients, logger }); },
   });
   provider.on('server_error', (_ctx, error) => { logger.error({ err: error }, 'oidc-provider server_error'); });
+  auditTokenEndpoint(provider, { audit: createAuditLog({ em, logger }) });
+  const keyReload = watchSigningKeys({ provider, keyRing, intervalMs: config.keys.reloadIntervalMs, logger });
+  const admin = createAdminServices({ orm: database.orm, secretBox, config, issuer, logger });
+  await admin.ensureAdminAudience();
 
   const koa = new Koa();
-  const health = createHealthRoutes([{ name: 'database', check: () => database.isReachable() }, { name: 'keys', check: () => Promise.resolve(signingKeys.keys.length > 0) }]);
+  const health = createHealthRoutes([{ name: 'database', check: () => database.isReachable() }, { name: 'keys', check: () => Promise.resolve(keyRing.current().keys.length > 0) }]);
   koa.use(createErrorMiddleware(logger));
   koa.use(health.routes());
   if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
+  koa.use(createAdminApi({ services: admin, auth: { issuer, jwks: () => keyRing.publicJwks(), clients } }));
+  const me = createUserEndpoints({ provider, accounts, phones, secretBox, audit: createAuditLog({ em, logger }), logger });
+  koa.use(me.routes()).use(me.allowedMethods());
   koa.use(mount(provider));
   const cleanup = schedulePayloadCleanup({ em, intervalMs: config.oidc.cleanupIntervalMs, logger });
-  logger.info({ issuer, sandbox: sandbox !== undefined, kids: signingKeys.activeKid }, 'wxbridge ready');
+  logger.info({ issuer, sandbox: sandbox !== undefined, kids: keyRing.current().activeKid }, 'wxbridge ready');
 
   const handle = koa.callback();
   return {
@@ -112,11 +139,38 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
     callback: (req, res) => { void handle(req, res); },
     sandboxEnabled: sandbox !== undefined,
     async close() {
+      await keyReload.stop();
       await cleanup.stop();
       await sandbox?.close();
       await database.close();
     },
   };
+}
+
+/** Every instance follows key rotations made anywhere (design.md §5): reload, then swap the provider's keystore. */
+function watchSigningKeys(deps: { provider: Provider; keyRing: KeyRing; intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
+  deps.keyRing.onChange((keys) => {
+    replaceSigningKeys(deps.provider, keys.keys);
+    deps.logger.info({ kids: keys.keys.map((key) => key.kid), signing: keys.activeKid }, 'signing keys reloaded');
+  });
+  return scheduleKeyReload({ ring: deps.keyRing, intervalMs: deps.intervalMs, logger: deps.logger });
+}
+
+/** /me/phone, /me/profile, /me/wechat/* (design.md §4): the user's own services, bearer-authenticated by oidc/. */
+function createUserEndpoints(deps: {
+  provider: Provider; accounts: AccountRepository; phones: PhoneVerification; secretBox: SecretBox;
+  audit: ReturnType<typeof createAuditLog>; logger: Logger;
+}): ReturnType<typeof createMeRoutes> {
+  const { accounts } = deps;
+  return createMeRoutes({
+    authenticate: createBearerAuthenticator(deps.provider),
+    isActiveAccount: async (accountId) => (await accounts.findById(accountId))?.status === 'active',
+    findOpenId: async (accountId, appId) => (await accounts.findIdentity(accountId, appId))?.openId ?? null,
+    phones: deps.phones,
+    profiles: createProfileEditor({ accounts, audit: deps.audit }),
+    legacy: createLegacyUserData({ accounts, secretBox: deps.secretBox }),
+    logger: deps.logger,
+  });
 }
 
 async function maybeStartSandbox(config: Config, deps: Parameters<typeof startSandbox>[0]): Promise<Sandbox | undefined> {

@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   WXBRIDGE_ID_TOKEN_TTL: integer(30, 86_400).default(3600),
   WXBRIDGE_REFRESH_TOKEN_TTL: integer(60, 365 * 86_400).default(30 * 86_400),
   WXBRIDGE_CLEANUP_INTERVAL_MS: integer(1000, 86_400_000).default(60_000),
+  WXBRIDGE_KEY_RELOAD_INTERVAL_MS: integer(100, 3_600_000).default(30_000).describe('how often each instance reloads signing keys from PostgreSQL'),
+  WXBRIDGE_ADMIN_TOKEN_TTL: integer(1, 3600).default(300).describe('lifetime (s) of access tokens for the admin API audience'),
   WXBRIDGE_SHUTDOWN_TIMEOUT_MS: integer(0, 120_000).default(10_000),
   WXBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -42,7 +44,8 @@ export interface Config {
   readonly http: { readonly port: number; readonly issuer: string | undefined; readonly shutdownTimeoutMs: number };
   readonly database: { readonly url: string | undefined; readonly poolSize: number };
   readonly dataDir: string;
-  readonly keys: { readonly masterKey: Buffer | undefined };
+  readonly keys: { readonly masterKey: Buffer | undefined; readonly reloadIntervalMs: number };
+  readonly admin: { readonly tokenTtl: number };
   readonly wechat: { readonly apiBaseUrl: string; readonly timeoutMs: number };
   readonly sandbox: SandboxMode;
   readonly oidc: {
@@ -103,7 +106,11 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
     http: { port: e.PORT, issuer: e.WXBRIDGE_ISSUER?.replace(/\/$/, ''), shutdownTimeoutMs: e.WXBRIDGE_SHUTDOWN_TIMEOUT_MS },
     database: { url: e.DATABASE_URL, poolSize: e.WXBRIDGE_DB_POOL_SIZE },
     dataDir: e.WXBRIDGE_DATA_DIR,
-    keys: { masterKey: e.WXBRIDGE_MASTER_KEY === undefined ? undefined : Buffer.from(e.WXBRIDGE_MASTER_KEY, 'base64') },
+    keys: {
+      masterKey: e.WXBRIDGE_MASTER_KEY === undefined ? undefined : Buffer.from(e.WXBRIDGE_MASTER_KEY, 'base64'),
+      reloadIntervalMs: e.WXBRIDGE_KEY_RELOAD_INTERVAL_MS,
+    },
+    admin: { tokenTtl: e.WXBRIDGE_ADMIN_TOKEN_TTL },
     wechat: { apiBaseUrl: e.WXBRIDGE_WECHAT_API_BASE_URL.replace(/\/$/, ''), timeoutMs: e.WXBRIDGE_WECHAT_TIMEOUT_MS },
     // design.md §7: the sandbox is never on by default in production.
     sandbox: e.NODE_ENV === 'production' && sandbox === 'auto' ? 'off' : sandbox,

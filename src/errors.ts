@@ -23,6 +23,10 @@ export type ErrorCode =
   | 'client.not_found'
   | 'client.invalid_metadata'
   | 'client.conflict'
+  | 'resource_server.not_found'
+  | 'phone.code_invalid'
+  | 'phone.unsupported'
+  | 'legacy_data.invalid'
   | 'request.invalid'
   | 'request.too_large';
 

@@ -84,6 +84,31 @@ export function createAccountRepository(deps: { em: () => EntityManager }) {
       await executeStatement(em, sql`insert into accounts (id, status, created_at, updated_at) values (${id}::uuid, 'active', now(), now())`);
     },
 
+    /** Records a WeChat-verified phone number (E.164); null when the account does not exist. */
+    async setVerifiedPhone(accountId: string, phoneNumber: string): Promise<AccountRecord | null> {
+      const rows = await queryRows<AccountRow>(deps.em(), sql`
+        update accounts set phone_number = ${phoneNumber}, phone_verified_at = now(), updated_at = now()
+        where id = ${accountId}::uuid returning *`);
+      return rows[0] === undefined ? null : toRecord(rows[0]);
+    },
+
+    /** Sets the given profile fields (absent ones are kept) and `updated_at`; null when the account does not exist. */
+    async updateProfile(accountId: string, profile: { nickname?: string | undefined; picture?: string | undefined }): Promise<AccountRecord | null> {
+      const rows = await queryRows<AccountRow>(deps.em(), sql`
+        update accounts set nickname = coalesce(${profile.nickname ?? null}, nickname), picture = coalesce(${profile.picture ?? null}, picture),
+          updated_at = now() where id = ${accountId}::uuid returning *`);
+      return rows[0] === undefined ? null : toRecord(rows[0]);
+    },
+
+    /** The identity's openid and sealed session_key for the account in `appId` (null: no identity or no key). */
+    async findSealedSessionKey(accountId: string, appId: string): Promise<{ openId: string; ciphertext: string } | null> {
+      const rows = await queryRows<{ open_id: string; session_key_ciphertext: string | null }>(deps.em(), sql`
+        select open_id, session_key_ciphertext from wechat_identities where account_id = ${accountId}::uuid and app_id = ${appId}`);
+      const row = rows[0];
+      if (row === undefined || row.session_key_ciphertext === null) return null;
+      return { openId: row.open_id, ciphertext: row.session_key_ciphertext };
+    },
+
     async insertIdentity(em: EntityManager, accountId: string, login: WeChatLogin): Promise<void> {
       await executeStatement(em, sql`
         insert into wechat_identities (app_id, open_id, open_platform_id, union_id, account_id, session_key_ciphertext, first_login_at, last_login_at)

@@ -2,12 +2,15 @@
  * The sign-in use case "WeChat code → account" (design.md §1–§2), testable without koa or
  * oidc-provider: look up the app, exchange the code once with the endpoint its kind requires,
  * map the identity to one account, refuse disabled accounts. The session_key is sealed at once.
+ * With a `phone_code` (mini-programs, wechat-api §5.1) the number is redeemed *before* the account
+ * is mapped and stored after it: a refused phone code fails the whole login and stores no phone.
  */
 import { AppError } from '../errors.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import type { AccountRecord } from './account.repository.ts';
 import type { IdentityMapper } from './identity-mapping.ts';
 import type { LoginCodeLedger } from './login-code-ledger.ts';
+import type { PhoneVerification } from './phone-verification.ts';
 
 /** What sign-in needs of the WeChat client (src/wechat/wechat-client.ts). */
 export interface WeChatCodeExchange {
@@ -27,8 +30,17 @@ export interface SignInResult {
   readonly unionId: string | undefined;
 }
 
+export interface SignInInput {
+  readonly appId: string;
+  readonly code: string;
+  /** From the getPhoneNumber button; redeemed for the same app and user. */
+  readonly phoneCode?: string | undefined;
+  /** The OAuth client signing in, for the audit of a verified phone. */
+  readonly clientId?: string | undefined;
+}
+
 export interface WeChatSignIn {
-  signIn(input: { appId: string; code: string }): Promise<SignInResult>;
+  signIn(input: SignInInput): Promise<SignInResult>;
 }
 
 export function sessionKeyContext(appId: string, openId: string): string {
@@ -41,24 +53,31 @@ export function createWeChatSignIn(deps: {
   identities: IdentityMapper;
   secretBox: SecretBox;
   codes: LoginCodeLedger;
+  phones: Pick<PhoneVerification, 'lookup' | 'store'>;
 }): WeChatSignIn {
   return {
-    async signIn({ appId, code }) {
+    async signIn({ appId, code, phoneCode, clientId }) {
       const app = await deps.apps.findCredentials(appId);
       if (app === null) throw new AppError('wechat.app_unknown', `client is bound to unknown WeChat app ${appId}`);
+      // getuserphonenumber exists for mini-programs only (wechat-api §5.1); refused before any code is spent.
+      if (phoneCode !== undefined && app.kind !== 'miniprogram') throw new AppError('phone.unsupported', 'phone_code is only for mini-program clients');
       // Claimed before the call: WeChat may burn the code even when its answer is lost (wechat-api §3.3).
       if (!(await deps.codes.claim(appId, code))) throw new AppError('wechat.code_invalid', 'the login code was already presented');
       const exchanged = await exchange(deps.wechat, app, code);
+      const phoneNumber = phoneCode === undefined ? undefined : await deps.phones.lookup({ appId, openId: exchanged.openId, code: phoneCode });
       const unionId = app.openPlatformId === null ? undefined : exchanged.unionId;
-      const { account, created } = await deps.identities.mapLogin({
+      const mapped = await deps.identities.mapLogin({
         appId,
         openId: exchanged.openId,
         unionId,
         openPlatformId: app.openPlatformId ?? undefined,
         sessionKeyCiphertext: exchanged.sessionKey === undefined ? null : deps.secretBox.seal(exchanged.sessionKey, sessionKeyContext(appId, exchanged.openId)),
       });
-      if (account.status !== 'active') throw new AppError('account.disabled', 'the account is disabled');
-      return { account, created, openId: exchanged.openId, unionId };
+      if (mapped.account.status !== 'active') throw new AppError('account.disabled', 'the account is disabled');
+      const account = phoneNumber === undefined
+        ? mapped.account
+        : await deps.phones.store({ accountId: mapped.account.id, phoneNumber, clientId: clientId ?? `wechat:${appId}`, via: 'login' });
+      return { account, created: mapped.created, openId: exchanged.openId, unionId };
     },
   };
 }

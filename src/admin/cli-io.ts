@@ -14,6 +14,7 @@ const EXIT_FOR: Partial<Record<ErrorCode, number>> = {
   'client.invalid_metadata': EXIT.invalid,
   'account.not_found': EXIT.notFound,
   'client.not_found': EXIT.notFound,
+  'resource_server.not_found': EXIT.notFound,
   'wechat.app_unknown': EXIT.notFound,
   'client.conflict': EXIT.conflict,
   'config.invalid': EXIT.config,

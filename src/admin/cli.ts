@@ -2,6 +2,7 @@
  * `wxbridge <command>` (design.md §6): `npx wxbridge --help`. Builds only what the commands need
  * (configuration, database, master key, admin services) and never starts HTTP.
  */
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { openDatabase, resolveDatabaseUrl } from '../db/database.ts';
@@ -59,7 +60,8 @@ async function run(argv: readonly string[]): Promise<number> {
     const database = await openDatabase(config, logger);
     try {
       const secretBox = createSecretBox(config.keys.masterKey ?? loadOrCreateDevMasterKey(config.dataDir));
-      const services = createAdminServices({ orm: database.orm, secretBox });
+      // Every change is audited as `cli:<os user>` (design.md §6: who did what).
+      const services = createAdminServices({ orm: database.orm, secretBox, config, logger }, { actor: `cli:${osUser()}` });
       await command.run({ values, positionals, services, out, env: process.env, stdin: process.stdin });
     } finally {
       await database.close();
@@ -69,6 +71,14 @@ async function run(argv: readonly string[]): Promise<number> {
     const error = isParseArgsError(caught) ? new UsageError(caught.message) : caught;
     out.error(error);
     return exitCodeFor(error);
+  }
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid-${process.getuid?.() ?? 'unknown'}`; // no passwd entry (e.g. an arbitrary container uid)
   }
 }
 

@@ -53,3 +53,25 @@ export function toProviderMetadata(input: ParsedClientInput): Record<string, unk
     wechat_appid: input.wechatAppId,
   };
 }
+
+/** A partial edit of a client (PATCH): `version` is the one the editor read (optimistic concurrency). */
+export const ClientUpdateInput = z.strictObject({
+  version: z.number().int().positive(),
+  scope: ScopeList.optional(),
+  resources: z.record(ResourceUri, ScopeList.or(z.literal(''))).optional(),
+  defaultResource: ResourceUri.nullable().optional(),
+});
+export type ClientUpdateInput = z.input<typeof ClientUpdateInput>;
+
+/** The stored registration, read back as the input that would create it (for edits and views). */
+export function toClientInput(row: {
+  clientId: string; metadata: Record<string, unknown>; resourceScopes: Record<string, string>; defaultResource?: string | null | undefined;
+}): ParsedClientInput {
+  const common = { clientId: row.clientId, resources: row.resourceScopes, ...(row.defaultResource == null ? {} : { defaultResource: row.defaultResource }) };
+  if (row.metadata['token_endpoint_auth_method'] !== 'none') return { type: 'service', ...common };
+  return { type: 'miniprogram', ...common, wechatAppId: text(row.metadata['wechat_appid'], ''), scope: text(row.metadata['scope'], 'openid') };
+}
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}

@@ -7,8 +7,10 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import { AppError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
 import { Client, type StoredSecretHash } from './client.entity.ts';
-import { ClientInput, toProviderMetadata, type ParsedClientInput } from './client-metadata.ts';
+import { ClientInput, toProviderMetadata } from './client-metadata.ts';
 import { generateClientSecret, hashClientSecret, matchesSecret } from './client-secrets.ts';
+import { createClientAdministration, type ClientAdministration } from './client-administration.ts';
+import { checkClientReferences } from './client-references.ts';
 import type { ResourceServerRegistry } from './resource-server-registry.ts';
 
 export interface RegisteredClient {
@@ -23,7 +25,7 @@ export interface ResourceAccess {
   readonly defaultResource: string | undefined;
 }
 
-export interface ClientRegistry {
+export interface ClientRegistry extends ClientAdministration {
   register(input: ClientInput): Promise<RegisteredClient>;
   findProviderMetadata(clientId: string): Promise<Record<string, unknown> | undefined>;
   verifySecret(clientId: string, presented: string): Promise<boolean>;
@@ -41,12 +43,14 @@ export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
   const load = (clientId: string): Promise<Client | null> => deps.em().fork().findOne(Client, { clientId });
 
   return {
+    ...createClientAdministration({ em: deps.em, resourceServers: deps.resourceServers, now }),
+
     async register(raw) {
       const input = parseOrThrow(ClientInput, raw, 'client.invalid_metadata');
-      await checkResources(input, deps.resourceServers);
+      const em = deps.em().fork();
+      await checkClientReferences(input, { resourceServers: deps.resourceServers, em });
       const secret = input.type === 'service' ? generateClientSecret() : undefined;
       const secretHashes: StoredSecretHash[] = secret === undefined ? [] : [{ hash: hashClientSecret(secret), createdAt: now().toISOString() }];
-      const em = deps.em().fork();
       em.create(Client, {
         clientId: input.clientId,
         metadata: toProviderMetadata(input),
@@ -88,16 +92,4 @@ export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
       return { resourceScopes, defaultResource: client.defaultResource ?? undefined };
     },
   };
-}
-
-async function checkResources(input: ParsedClientInput, resourceServers: ResourceServerRegistry): Promise<void> {
-  for (const [uri, scopes] of Object.entries(input.resources)) {
-    const server = await resourceServers.find(uri);
-    if (server === null) throw new AppError('client.invalid_metadata', `resources: unknown resource server ${uri}`);
-    const unknown = scopes === '' ? [] : scopes.split(' ').filter((scope) => !server.scopes.includes(scope));
-    if (unknown.length > 0) throw new AppError('client.invalid_metadata', `resources: ${uri} does not offer ${unknown.join(', ')}`);
-  }
-  if (input.defaultResource !== undefined && !(input.defaultResource in input.resources)) {
-    throw new AppError('client.invalid_metadata', 'defaultResource must be one of the client\'s resources');
-  }
 }

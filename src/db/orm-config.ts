@@ -5,16 +5,18 @@
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { AccountSchema } from '../accounts/account.entity.ts';
+import { AuditEventSchema } from '../audit/audit-event.entity.ts';
 import { WeChatIdentitySchema } from '../accounts/wechat-identity.entity.ts';
 import { ClientSchema } from '../clients/client.entity.ts';
 import { ResourceServerSchema } from '../clients/resource-server.entity.ts';
 import { SigningKeySchema } from '../keys/signing-key.entity.ts';
 import { OidcPayloadSchema } from '../oidc/oidc-payload.entity.ts';
 import { WeChatAppSchema } from '../wechat-apps/wechat-app.entity.ts';
+import { WeChatAccessTokenSchema } from '../wechat-apps/wechat-access-token.entity.ts';
 
 export const ENTITIES = [
   OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
-  WeChatAppSchema, AccountSchema, WeChatIdentitySchema,
+  WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema,
 ];
 
 export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;

@@ -11,6 +11,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   'client.invalid_metadata': 400,
   'client.not_found': 404,
   'account.not_found': 404,
+  'resource_server.not_found': 404,
   'wechat.app_unknown': 404,
   'client.conflict': 409,
   'request.too_large': 413,

@@ -16,7 +16,12 @@ export interface HttpServer {
 
 export async function listen(port: number, host?: string): Promise<HttpServer> {
   let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  let stopping = false;
+  const inFlight = new Set<ServerResponse>();
   const server = createServer({ headersTimeout: 15_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    inFlight.add(res);
+    res.once('close', () => { inFlight.delete(res); });
+    if (stopping) res.setHeader('Connection', 'close');
     if (listener === undefined) {
       res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end('{"error":"starting"}');
       return;
@@ -32,7 +37,10 @@ export async function listen(port: number, host?: string): Promise<HttpServer> {
     port: (server.address() as AddressInfo).port,
     handle(next) { listener = next; },
     async stop(graceMs) {
+      stopping = true;
       const closed = new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
+      // A drained response must also end its keep-alive connection, or close() waits for keepAliveTimeout.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       server.closeIdleConnections();
       const timer = setTimeout(() => { server.closeAllConnections(); }, graceMs);
       await closed;

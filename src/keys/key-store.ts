@@ -1,10 +1,11 @@
 /**
- * Signing-key lifecycle (design.md §5): generate RS256 and ES256 keys on first start, store the
- * private JWK encrypted with the master key, and load the published set for oidc-provider with the
- * key that currently signs listed first for each algorithm.
+ * Signing-key storage (design.md §5): generate RS256 and ES256 keys, store the private JWK
+ * encrypted with the master key, rotate (publish now, sign later, retire the old key once its
+ * tokens have expired), and load the published set with each algorithm's signer first.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { activeKids, nextChangeAfter, removalTime, stateOf, type KeyState } from './key-lifecycle.ts';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from './signing-algorithms.ts';
 import type { SecretBox } from './secret-box.ts';
 import { SigningKey } from './signing-key.entity.ts';
@@ -16,12 +17,8 @@ export interface LoadedSigningKeys {
   readonly keys: readonly PrivateJwk[];
   /** The kid that signs new tokens, per algorithm. */
   readonly activeKid: Readonly<Record<SigningAlgorithm, string>>;
-}
-
-export interface KeyStoreDeps {
-  readonly em: () => EntityManager;
-  readonly secretBox: SecretBox;
-  readonly now?: () => Date;
+  /** When the set changes next by itself (a pending key activates, a retired key leaves). */
+  readonly nextChangeAt: Date | null;
 }
 
 export interface SigningKeyView {
@@ -31,7 +28,16 @@ export interface SigningKeyView {
   readonly retiresAt: Date | null;
   readonly removeAfter: Date | null;
   /** pending: published, not signing yet; signing; retired: published until removeAfter; removed. */
-  readonly state: 'pending' | 'signing' | 'retired' | 'removed';
+  readonly state: KeyState;
+}
+
+export interface RotationInput {
+  /** Seconds between publication and first signature (default policy: 1 h). */
+  readonly delaySeconds: number;
+  /** The longest lifetime of a token any key signs (access and ID tokens). */
+  readonly longestTokenTtlSeconds: number;
+  readonly leewaySeconds: number;
+  readonly algs?: readonly SigningAlgorithm[] | undefined;
 }
 
 export interface KeyStore {
@@ -40,90 +46,101 @@ export interface KeyStore {
   /** Generates one key per algorithm when none exists; safe when several instances start at once. */
   ensureInitialKeys(): Promise<void>;
   load(): Promise<LoadedSigningKeys>;
-  /** Creates a key for `alg` that is published now and signs from `activatesAt` on. */
+  /** Adds one key, published now and signing from `activatesAt`, without retiring any (low level: prefer rotate). */
   addKey(alg: SigningAlgorithm, activatesAt: Date): Promise<string>;
+  /** Adds a new key per algorithm, published now, signing from now + delay; retires the current ones then. */
+  rotate(input: RotationInput): Promise<SigningKeyView[]>;
 }
 
 const associatedData = (kid: string): string => `signing_key:${kid}`;
+const toTimes = (row: SigningKey) => ({ kid: row.kid, alg: row.alg, activatesAt: row.activatesAt, retiresAt: row.retiresAt ?? null, removeAfter: row.removeAfter ?? null });
 
-export function createKeyStore(deps: KeyStoreDeps): KeyStore {
+/** Serialises key generation and rotation across instances and the CLI. */
+async function lockKeys(em: EntityManager): Promise<void> {
+  await em.getConnection().execute(`select pg_advisory_xact_lock(hashtext('wxbridge:signing_keys'))`, [], 'get', em.getTransactionContext());
+}
+
+export function createKeyStore(deps: { em: () => EntityManager; secretBox: SecretBox; now?: () => Date }): KeyStore {
   const now = deps.now ?? (() => new Date());
 
-  async function insertKey(em: EntityManager, alg: SigningAlgorithm, activatesAt: Date): Promise<string> {
+  async function insertKey(em: EntityManager, alg: SigningAlgorithm, activatesAt: Date): Promise<SigningKey> {
     const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
     const jwk = await exportJWK(privateKey);
     const kid = await calculateJwkThumbprint(jwk, 'sha256');
     const privateJwk: PrivateJwk = { ...jwk, kid, alg, use: 'sig' };
-    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
-    em.create(SigningKey, {
-      kid,
-      alg,
-      publicJwk,
+    return em.create(SigningKey, {
+      kid, alg, publicJwk: toPublicJwk(privateJwk), activatesAt, createdAt: now(),
       privateJwkCiphertext: deps.secretBox.seal(JSON.stringify(privateJwk), associatedData(kid)),
-      activatesAt,
-      createdAt: now(),
     });
-    await em.flush();
-    return kid;
+  }
+
+  function view(rows: readonly SigningKey[], at: Date): SigningKeyView[] {
+    const signing = new Set(Object.values(activeKids(rows.map(toTimes), at)));
+    return rows.map((row) => ({ ...toTimes(row), state: stateOf(toTimes(row), at, signing) }));
+  }
+
+  async function list(): Promise<SigningKeyView[]> {
+    const rows = await deps.em().find(SigningKey, {}, { orderBy: { activatesAt: 'desc', kid: 'asc' } });
+    return view(rows, now());
   }
 
   return {
-    async list() {
-      const rows = await deps.em().find(SigningKey, {}, { orderBy: { activatesAt: 'desc', kid: 'asc' } });
-      const at = now();
-      const signing = new Set(SIGNING_ALGORITHMS.map((alg) => rows.find((row) => row.alg === alg && isSigning(row, at))?.kid));
-      return rows.map((row) => ({
-        kid: row.kid, alg: row.alg, activatesAt: row.activatesAt, retiresAt: row.retiresAt ?? null, removeAfter: row.removeAfter ?? null,
-        state: stateOf(row, at, signing.has(row.kid)),
-      }));
-    },
+    list,
 
     async ensureInitialKeys() {
       await deps.em().transactional(async (em) => {
-        // Serialise concurrent first starts: only one instance generates the initial keys.
-        await em.getConnection().execute(`select pg_advisory_xact_lock(hashtext('wxbridge:signing_keys'))`, [], 'get', em.getTransactionContext());
+        await lockKeys(em);
         const existing = await em.find(SigningKey, {}, { fields: ['alg'] });
         const missing = SIGNING_ALGORITHMS.filter((alg) => !existing.some((key) => key.alg === alg));
         for (const alg of missing) await insertKey(em, alg, now());
+        await em.flush();
       });
     },
 
     async load() {
-      const rows = await deps.em().find(SigningKey, { $or: [{ removeAfter: null }, { removeAfter: { $gt: now() } }] }, { orderBy: { activatesAt: 'desc', kid: 'asc' } });
-      return orderForSigning(rows.map((row) => toPrivateJwk(row, deps.secretBox)), rows, now());
+      const at = now();
+      const rows = await deps.em().find(SigningKey, { $or: [{ removeAfter: null }, { removeAfter: { $gt: at } }] }, { orderBy: { activatesAt: 'desc', kid: 'asc' } });
+      const activeKid = activeKids(rows.map(toTimes), at);
+      for (const alg of SIGNING_ALGORITHMS) {
+        if (activeKid[alg] === undefined) throw new Error(`no active ${alg} signing key; run with an initialised database`);
+      }
+      const jwks = rows.map((row) => JSON.parse(deps.secretBox.open(row.privateJwkCiphertext, associatedData(row.kid))) as PrivateJwk);
+      // oidc-provider signs ID tokens with the first key matching the algorithm: signers go first.
+      const active = new Set(Object.values(activeKid));
+      const keys = [...jwks.filter((jwk) => active.has(jwk.kid)), ...jwks.filter((jwk) => !active.has(jwk.kid))];
+      return { keys, activeKid: activeKid as Record<SigningAlgorithm, string>, nextChangeAt: nextChangeAfter(rows.map(toTimes), at) };
     },
 
     async addKey(alg, activatesAt) {
-      return insertKey(deps.em().fork(), alg, activatesAt);
+      const em = deps.em().fork();
+      const row = await insertKey(em, alg, activatesAt);
+      await em.flush();
+      return row.kid;
+    },
+
+    async rotate(input) {
+      const created = await deps.em().transactional(async (em) => {
+        await lockKeys(em);
+        const activatesAt = new Date(now().getTime() + input.delaySeconds * 1000);
+        const fresh: SigningKey[] = [];
+        for (const alg of input.algs ?? SIGNING_ALGORITHMS) {
+          // Every key of the algorithm not yet retired stops signing when the new key starts (a
+          // still-pending key from an earlier rotation is superseded and never signs).
+          for (const row of await em.find(SigningKey, { alg, retiresAt: null })) {
+            row.retiresAt = row.activatesAt > activatesAt ? row.activatesAt : activatesAt;
+            row.removeAfter = removalTime(row.retiresAt, input.longestTokenTtlSeconds, input.leewaySeconds);
+          }
+          fresh.push(await insertKey(em, alg, activatesAt));
+        }
+        await em.flush();
+        return fresh.map((row) => row.kid);
+      });
+      return (await list()).filter((key) => created.includes(key.kid));
     },
   };
 }
 
-function toPrivateJwk(row: SigningKey, secretBox: SecretBox): PrivateJwk {
-  return JSON.parse(secretBox.open(row.privateJwkCiphertext, associatedData(row.kid))) as PrivateJwk;
-}
-
-function isSigning(row: SigningKey, at: Date): boolean {
-  return row.activatesAt <= at && (row.retiresAt === null || row.retiresAt === undefined || row.retiresAt > at);
-}
-
-function stateOf(row: SigningKey, at: Date, signing: boolean): SigningKeyView['state'] {
-  if (row.removeAfter !== null && row.removeAfter !== undefined && row.removeAfter <= at) return 'removed';
-  if (signing) return 'signing';
-  return row.activatesAt > at ? 'pending' : 'retired';
-}
-
-/** Active signer per algorithm: the newest key already active and not retired. */
-function orderForSigning(jwks: PrivateJwk[], rows: SigningKey[], at: Date): LoadedSigningKeys {
-  const activeKid: Partial<Record<SigningAlgorithm, string>> = {};
-  for (const row of rows) {
-    const alg = row.alg as SigningAlgorithm;
-    if (isSigning(row, at) && activeKid[alg] === undefined) activeKid[alg] = row.kid;
-  }
-  for (const alg of SIGNING_ALGORITHMS) {
-    if (activeKid[alg] === undefined) throw new Error(`no active ${alg} signing key; run with an initialised database`);
-  }
-  const active = new Set(Object.values(activeKid));
-  const keys = [...jwks.filter((jwk) => active.has(jwk.kid)), ...jwks.filter((jwk) => !active.has(jwk.kid))];
-  return { keys, activeKid: activeKid as Record<SigningAlgorithm, string> };
+export function toPublicJwk(jwk: PrivateJwk): JWK {
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, oth: _oth, ...publicJwk } = jwk as PrivateJwk & { oth?: unknown };
+  return publicJwk;
 }

@@ -4,8 +4,10 @@
  */
 import type Provider from 'oidc-provider';
 import type { Grant, KoaContextWithOIDC } from 'oidc-provider';
+import type { JWK } from 'jose';
 import { issueTokens } from 'oidc-provider/lib/helpers/grant_common.js';
 import * as grantHelpers from 'oidc-provider/lib/helpers/grants.js';
+import initializeKeystore from 'oidc-provider/lib/helpers/initialize_keystore.js';
 
 export interface SecretVerifier {
   verifySecret(clientId: string, presented: string): Promise<boolean>;
@@ -44,4 +46,34 @@ export interface GrantSource {
 export function createTokenIssuer(provider: Provider): (ctx: KoaContextWithOIDC, source: GrantSource, grant: Grant, gty: string) => Promise<void> {
   const helpers = Object.fromEntries(Object.entries(grantHelpers).map(([name, helper]) => [name, helper.bind(undefined, provider)]));
   return (ctx, source, grant, gty) => issueTokens(provider, helpers, ctx, source, grant, { gty, entityLabel: 'login' });
+}
+
+/** oidc-provider's text for a client using a grant type it is not registered for (lib/actions/token.js). */
+const GRANT_TYPE_NOT_ALLOWED = 'requested grant type is not allowed for this client';
+
+/**
+ * RFC 6749 §5.2 names the error for "the authenticated client is not authorized to use this grant
+ * type" `unauthorized_client`; oidc-provider's allowedGrantTypeCheck answers `invalid_request`
+ * (test-catalogue T-08). Rewritten after the library's error handler has rendered the body.
+ */
+export function useUnauthorizedClientForDisallowedGrants(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
+    const route = (ctx as { oidc?: { route?: string } }).oidc?.route;
+    if (route === 'token' && ctx.status === 400 && body?.error === 'invalid_request' && body.error_description === GRANT_TYPE_NOT_ALLOWED) {
+      ctx.body = { ...body, error: 'unauthorized_client' };
+    }
+  });
+}
+
+/**
+ * Swaps the provider's signing keystore and published JWKS for a freshly loaded set (key rotation
+ * without restart, design.md §5). oidc-provider keeps both in its private instance state
+ * (lib/helpers/weak_cache.js) and reads them at every signature and every GET /jwks; running its own
+ * lib/helpers/initialize_keystore.js again validates the keys exactly as at startup and replaces
+ * both in one synchronous step, so no request sees a signer that is not yet published.
+ */
+export function replaceSigningKeys(provider: Provider, keys: readonly JWK[]): void {
+  initializeKeystore.call(provider, { keys: keys.map((key) => ({ ...key })) });
 }

@@ -1,7 +1,8 @@
 /**
  * Sandbox mode (design.md §8): the WeChat simulator runs in-process on a loopback port, a demo
  * mini-program app and the public client `sandbox-miniprogram` are seeded, and
- * `POST /sandbox/wx-login {"user":"alice"}` plays the phone's wx.login() and returns a fresh code.
+ * `POST /sandbox/wx-login {"user":"alice"}` plays the phone's wx.login() and returns a fresh code;
+ * `POST /sandbox/phone-code {"user":"alice"}` plays the getPhoneNumber button (wechat-api §5.1).
  */
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
@@ -19,7 +20,9 @@ export const SANDBOX_CLIENT_ID = 'sandbox-miniprogram';
 export const SANDBOX_RESOURCE = 'https://api.sandbox.wxbridge.test';
 const SANDBOX_OPEN_PLATFORM = 'sandbox-open-platform';
 
-const WxLoginBody = z.object({ user: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.-]') });
+const sandboxUser = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.-]');
+const WxLoginBody = z.object({ user: sandboxUser });
+const PhoneCodeBody = z.object({ user: sandboxUser, phoneNumber: z.string().regex(/^1[3-9]\d{9}$/, 'a mainland mobile number').optional() });
 
 export interface Sandbox {
   readonly wechatApiBaseUrl: string;
@@ -51,6 +54,12 @@ export async function startSandbox(deps: {
     const { user } = parseOrThrow(WxLoginBody, await readJsonBody(ctx, 4096), 'request.invalid');
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { code: simulator.issueCode({ appId: SANDBOX_APP_ID, user }), expires_in: 300 };
+  });
+  routes.post('/phone-code', async (ctx) => {
+    const { user, phoneNumber } = parseOrThrow(PhoneCodeBody, await readJsonBody(ctx, 4096), 'request.invalid');
+    ctx.set('Cache-Control', 'no-store');
+    const issued = simulator.issuePhoneCode({ appId: SANDBOX_APP_ID, user, ...(phoneNumber === undefined ? {} : { phoneNumber }) });
+    ctx.body = { code: issued.code, expires_in: 300 };
   });
   return { wechatApiBaseUrl: url, routes, close: () => simulator.close() };
 }

@@ -5,6 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { queryRows, sql } from '../db/sql.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import { parseOrThrow } from '../validation.ts';
 import { WECHAT_APP_KINDS, WeChatApp, type WeChatAppKind } from './wechat-app.entity.ts';
@@ -51,16 +52,26 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
       return toView(app);
     },
 
-    async list(): Promise<WeChatAppView[]> {
-      const apps = await deps.em().fork().find(WeChatApp, {}, { orderBy: { appId: 'asc' } });
+    async list(page?: { limit: number; cursor?: string | undefined }): Promise<WeChatAppView[]> {
+      const where = page?.cursor === undefined ? {} : { appId: { $gt: page.cursor } };
+      const apps = await deps.em().fork().find(WeChatApp, where, { orderBy: { appId: 'asc' }, ...(page === undefined ? {} : { limit: page.limit }) });
       return apps.map(toView);
+    },
+
+    async find(appId: string): Promise<WeChatAppView | null> {
+      const app = await deps.em().fork().findOne(WeChatApp, { appId });
+      return app === null ? null : toView(app);
     },
 
     async count(): Promise<number> {
       return deps.em().fork().count(WeChatApp, {});
     },
 
+    /** Refused while a client is bound to the app: its logins would fail with a server error. */
     async remove(appId: string): Promise<void> {
+      const [usage] = await queryRows<{ n: string }>(deps.em(), sql`select count(*)::text as n from clients where metadata->>'wechat_appid' = ${appId}`);
+      const clients = Number(usage?.n ?? 0);
+      if (clients > 0) throw new AppError('client.conflict', `WeChat app ${appId} is used by ${clients} client(s); remove them first`);
       const removed = await deps.em().fork().nativeDelete(WeChatApp, { appId });
       if (removed === 0) throw new AppError('wechat.app_unknown', `no WeChat app ${appId}`);
     },

@@ -1,10 +1,14 @@
 // The simulator's own HTTP test API under `/__simulator/` (wechat-api.md §14 item 25), so a simulator in
-// another process (benchmarks) can be scripted: apps, codes, faults, user flags, knobs, request log.
+// another process (benchmarks) can be scripted: apps, codes, faults, user flags, knobs, request log,
+// phone codes, token invalidation, session keys and legacy encrypted/signed data (items 13–15).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { faultSchema, issueCodeSchema, settingsSchema, simulatedAppSchema, userFlagsSchema } from './control-schemas.ts';
+import { invalidateTokensSchema, issuePhoneCodeSchema, legacyDataSchema, sessionKeySchema, signedDataSchema } from './control-schemas.ts';
 import type { SimulatorSettings } from './control-schemas.ts';
 import * as sim from './simulator-state.ts';
+import * as controls from './test-controls.ts';
+import { invalidateAppTokens } from './token-guard.ts';
 
 export const CONTROL_PREFIX = '/__simulator';
 
@@ -86,6 +90,18 @@ const ROUTES: readonly Route[] = [
     return NO_CONTENT;
   }),
   route('GET', /^\/requests$/, (state) => ({ status: 200, body: { requests: state.log } })),
+  route('GET', /^\/requests\/counts$/, (state) => ({ status: 200, body: controls.requestCounts(state) })),
+  route('POST', /^\/phone-codes$/, (state, body) => ({ status: 201, body: controls.issuePhoneCode(state, parse(issuePhoneCodeSchema, body)) })),
+  route('POST', /^\/access-tokens\/invalidate$/, (state, body) => ({
+    status: 200,
+    body: { invalidated: invalidateAppTokens(state, parse(invalidateTokensSchema, body)) },
+  })),
+  route('PUT', /^\/session-keys$/, (state, body) => {
+    controls.setSessionKey(state, parse(sessionKeySchema, body));
+    return NO_CONTENT;
+  }),
+  route('POST', /^\/legacy-data\/encrypted$/, (state, body) => ({ status: 200, body: controls.encryptForUser(state, parse(legacyDataSchema, body)) })),
+  route('POST', /^\/legacy-data\/signed$/, (state, body) => ({ status: 200, body: controls.signForUser(state, parse(signedDataSchema, body)) })),
   route('DELETE', /^\/requests$/, (state) => {
     sim.clearRequests(state);
     return NO_CONTENT;

@@ -1,5 +1,6 @@
 // zod schemas for the simulator's control API bodies (house-style §12.5: parse at every edge), mirroring
-// the programmatic API: apps (wechat-api.md §14 item 6), codes (item 2), faults (items 3, 5, 24), knobs.
+// the programmatic API: apps (wechat-api.md §14 item 6), codes (item 2), faults (items 3, 5, 24), knobs,
+// phone codes (item 14), token invalidation (item 13), session keys and legacy data (item 15).
 import { z } from 'zod';
 import { TRANSPORT_FAULT_KINDS, type Fault } from './faults.ts';
 import type { SimulatedApp } from './simulator-types.ts';
@@ -50,13 +51,41 @@ export const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const contentTypesSchema = z.strictObject(
+  Object.fromEntries(WECHAT_ENDPOINTS.map((endpoint) => [endpoint, contentType.exactOptional()])) as Record<
+    (typeof WECHAT_ENDPOINTS)[number],
+    z.ZodExactOptional<typeof contentType>
+  >,
+);
+
 export const settingsSchema = z.strictObject({
-  contentTypes: z.strictObject({
-    jscode2session: contentType.exactOptional(),
-    oauth2_access_token: contentType.exactOptional(),
-  }).exactOptional(),
+  contentTypes: contentTypesSchema.exactOptional(),
   latencyMs: ms.exactOptional(),
   errmsgStyle: z.enum(ERRMSG_STYLES).exactOptional(),
 });
 
 export type SimulatorSettings = z.infer<typeof settingsSchema>;
+
+export const issuePhoneCodeSchema = z.strictObject({
+  appId: nonEmpty,
+  user: nonEmpty,
+  phoneNumber: z.string().regex(/^\d{4,14}$/, 'digits only, without country code').exactOptional(),
+  countryCode: z.string().regex(/^[1-9]\d{0,2}$/, '1–3 digits').exactOptional(),
+});
+
+export const invalidateTokensSchema = z.strictObject({
+  appId: nonEmpty,
+  token: nonEmpty.exactOptional(),
+  as: z.enum(['revoked', 'expired']).exactOptional(),
+});
+
+export const sessionKeySchema = z.strictObject({ appId: nonEmpty, user: nonEmpty, sessionKey: nonEmpty });
+
+export const legacyDataSchema = z.strictObject({
+  appId: nonEmpty,
+  user: nonEmpty,
+  data: z.record(z.string(), z.unknown()).exactOptional(),
+  watermarkAppId: nonEmpty.exactOptional(),
+});
+
+export const signedDataSchema = z.strictObject({ appId: nonEmpty, user: nonEmpty, rawData: z.string().exactOptional() });

@@ -1,5 +1,5 @@
-// The parameter and credential checks shared by the code-exchange endpoints, in the order WeChat applies
-// them (wechat-api.md §2, §3.1–§3.2, §8.2, §9.2): 41002, 41004, 41008, 40013, 40125, 40243, 40164, 40002.
+// The parameter and credential checks shared by the code-exchange and token endpoints, in the order WeChat
+// applies them (wechat-api.md §2, §3.1–§3.2, §6, §8.2, §9.2): 41002, 41004, 41008, 40013, 40125, 40243, 40164, 40002.
 import type { SimulatorState } from './simulator-state.ts';
 import type { SimulatedApp } from './simulator-types.ts';
 import { whitelistStem } from './wire.ts';
@@ -16,6 +16,8 @@ export function errorReply(errcode: number, stem?: string): EndpointReply {
 export interface ExchangeRequest {
   readonly params: URLSearchParams;
   readonly remoteAddress: string;
+  /** The raw request body ('' for GET). */
+  readonly body: string;
 }
 
 interface ExchangeRules {
@@ -48,25 +50,50 @@ export function checkExchangeRequest(
   rules: ExchangeRules,
 ): CheckedExchange | EndpointReply {
   const { params, remoteAddress } = request;
-  const appId = param(params, 'appid');
-  const secret = param(params, 'secret');
   const code = param(params, rules.codeParam);
-  if (appId === null) return errorReply(41002);
-  // §3.1: the parameter must be called `secret`; `appsecret=` still yields 41004.
-  if (secret === null) return errorReply(41004);
-  if (code === null) return errorReply(41008);
-  const app = state.apps.get(appId);
-  if (!app) return errorReply(40013);
-  if (secret !== app.secret) return errorReply(40125);
-  if (app.secretFrozen === true) return errorReply(40243);
-  if (rules.checkWhitelist && app.ipWhitelistEnabled === true && !isWhitelisted(app, remoteAddress)) {
-    return errorReply(40164, whitelistStem(remoteAddress));
-  }
+  const app = checkAppCredentials(state, {
+    appId: param(params, 'appid'),
+    secret: param(params, 'secret'),
+    remoteAddress,
+    checkWhitelist: rules.checkWhitelist,
+    // §3.1: 41008 comes after 41002/41004 and before the appid is looked up.
+    missingParam: code === null ? 41008 : null,
+  });
+  if (isReply(app)) return app;
   // [UNCONFIRMED] for jscode2session (§3.2); only the literal `authorization_code` is accepted.
   if (params.get('grant_type') !== 'authorization_code') return errorReply(40002);
-  return { app, code };
+  return { app, code: code ?? '' };
 }
 
-export function isReply(value: CheckedExchange | EndpointReply): value is EndpointReply {
-  return 'kind' in value;
+export interface CredentialInput {
+  readonly appId: string | null;
+  readonly secret: string | null;
+  readonly remoteAddress: string;
+  readonly checkWhitelist: boolean;
+  /** An endpoint-specific missing parameter, reported after 41002/41004 (e.g. 41008). */
+  readonly missingParam?: number | null;
+  /** §6.1 [CONFLICT]: cgi-bin/token may answer 40001 instead of 40125 for a wrong secret. */
+  readonly wrongSecretErrcode?: number;
+}
+
+/** appid/secret presence, app, secret, frozen secret and IP whitelist (§2, §6.1, §9.2), in that order. */
+export function checkAppCredentials(state: SimulatorState, input: CredentialInput): SimulatedApp | EndpointReply {
+  if (input.appId === null) return errorReply(41002);
+  // §3.1: the parameter must be called `secret`; `appsecret=` still yields 41004.
+  if (input.secret === null) return errorReply(41004);
+  if (input.missingParam !== undefined && input.missingParam !== null) return errorReply(input.missingParam);
+  const app = state.apps.get(input.appId);
+  if (!app) return errorReply(40013);
+  if (input.secret !== app.secret) return errorReply(input.wrongSecretErrcode ?? 40125);
+  if (app.secretFrozen === true) return errorReply(40243);
+  if (input.checkWhitelist && app.ipWhitelistEnabled === true && !isWhitelisted(app, input.remoteAddress)) {
+    return errorReply(40164, whitelistStem(input.remoteAddress));
+  }
+  return app;
+}
+
+/** Tells a reply from a checked value (a SimulatedApp also has a `kind`, but never these two). */
+export function isReply(value: object): value is EndpointReply {
+  const { kind } = value as { kind?: unknown };
+  return kind === 'success' || kind === 'error';
 }

@@ -13,13 +13,20 @@ export interface IdentityStore {
   /** The session_key after a code exchange: the current one, or a new one if it is older than `rotationMs`. */
   sessionKeyForExchange(appId: string, openId: string, now: number): string;
   findSessionKey(appId: string, openId: string): string | null;
+  /** Test control: makes `sessionKey` the current one (e.g. an official test vector's key). */
+  setSessionKey(appId: string, openId: string, sessionKey: string, now: number): void;
+  /** §4.3 resetusersessionkey: a new key that keeps the old one's age; null when the user has none. */
+  resetSessionKey(appId: string, openId: string): string | null;
+  /** The user behind an openid of `appId`, or null (§4.2: openid of another app or never seen). */
+  userOf(appId: string, openId: string): string | null;
 }
 
-function stableId(table: Map<string, string>, key: string): string {
+function stableId(table: Map<string, string>, key: string, onCreate?: (id: string) => void): string {
   const existing = table.get(key);
   if (existing !== undefined) return existing;
   const created = newOpenIdShapedId();
   table.set(key, created);
+  onCreate?.(created);
   return created;
 }
 
@@ -32,9 +39,10 @@ export function createIdentityStore(rotationMs: number): IdentityStore {
   const openIds = new Map<string, string>();
   const unionIds = new Map<string, string>();
   const sessionKeys = new Map<string, SessionKeyRecord>();
+  const users = new Map<string, string>();
 
   return {
-    openIdOf: (appId, user) => stableId(openIds, pair(appId, user)),
+    openIdOf: (appId, user) => stableId(openIds, pair(appId, user), (openId) => users.set(pair(appId, openId), user)),
     unionIdOf: (openPlatformId, user) => stableId(unionIds, pair(openPlatformId, user)),
     sessionKeyForExchange(appId, openId, now) {
       const key = pair(appId, openId);
@@ -46,5 +54,17 @@ export function createIdentityStore(rotationMs: number): IdentityStore {
       return sessionKey;
     },
     findSessionKey: (appId, openId) => sessionKeys.get(pair(appId, openId))?.sessionKey ?? null,
+    setSessionKey(appId, openId, sessionKey, now) {
+      sessionKeys.set(pair(appId, openId), { sessionKey, createdAt: now });
+    },
+    resetSessionKey(appId, openId) {
+      const current = sessionKeys.get(pair(appId, openId));
+      if (!current) return null;
+      // §4.3: the old key is invalid at once; the new one inherits the old expiry (here: its age).
+      const sessionKey = newSessionKey();
+      sessionKeys.set(pair(appId, openId), { sessionKey, createdAt: current.createdAt });
+      return sessionKey;
+    },
+    userOf: (appId, openId) => users.get(pair(appId, openId)) ?? null,
   };
 }

@@ -1,12 +1,14 @@
 // The simulator's in-memory world (wechat-api.md §14): apps, users, codes, identities, quotas, tokens,
 // faults, knobs and the request log. No I/O; the clock is injected so tests can move time.
 import { createCodeStore, type CodeStore } from './code-store.ts';
+import { createDailyQuota, type DailyQuota } from './daily-quota.ts';
 import { createFaultQueue, type FaultQueue } from './faults.ts';
 import { createIdentityStore, type IdentityStore } from './identity-store.ts';
 import { createMinuteQuota, type MinuteQuota } from './minute-quota.ts';
+import { createPhoneCodeStore, type PhoneCodeStore } from './phone-code-store.ts';
 import type { AppKind, OAuthScope, SimulatedApp, SimulatorRequest, WeChatEndpoint } from './simulator-types.ts';
-import { createTokenTable, type TokenTable } from './token-table.ts';
-import type { ErrmsgStyle } from './wire.ts';
+import { createTokenTable, type TokenRecord, type TokenTable } from './token-table.ts';
+import { defaultContentTypes, type ErrmsgStyle } from './wire.ts';
 
 export interface SimulatorOptions {
   /** Clock in ms (default `Date.now`). */
@@ -21,6 +23,26 @@ export interface SimulatorOptions {
   readonly perUserMinuteQuota?: number;
   /** Request-log entries kept, oldest dropped first (default 10 000). */
   readonly requestLogLimit?: number;
+  /** Lifetime of cgi-bin and stable access tokens (default 7 200 000, §6.1 `expires_in` 7200). */
+  readonly accessTokenTtlMs?: number;
+  /** Old/new token overlap: cgi-bin/token's 5-minute grace, stable_token's pre-rotation window (default 300 000, §6). */
+  readonly accessTokenOverlapMs?: number;
+  /** cgi-bin/token calls per app per day before 45009 (default 2000, §6.1). */
+  readonly cgiTokenDailyQuota?: number;
+  /** §6.1 [CONFLICT]: what cgi-bin/token says to a wrong secret (default 40125; older docs: 40001). */
+  readonly cgiTokenWrongSecretErrcode?: 40125 | 40001;
+  /** What a token-protected API says to an unknown token (default 40001; option 40014, §14 item 13). */
+  readonly unknownTokenErrcode?: 40001 | 40014;
+  /** Lifetime of getPhoneNumber codes (default 300 000, §5.1). */
+  readonly phoneCodeTtlMs?: number;
+  /** Minimum time between two resetusersessionkey calls for one user (default 60 000, §4.3 [UNCONFIRMED]). */
+  readonly sessionKeyResetCooldownMs?: number;
+}
+
+/** stable_token's per-app state (§6.2): the current token and the last force refresh. */
+export interface StableTokenSlot {
+  current: TokenRecord;
+  lastForceAt: number | null;
 }
 
 /** Thrown when the simulator is driven wrongly (unknown app, bad fault); the control API answers 400. */
@@ -43,6 +65,20 @@ export interface SimulatorState {
   readonly identities: IdentityStore;
   readonly loginQuota: MinuteQuota;
   readonly tokens: TokenTable;
+  readonly accessTokenTtlMs: number;
+  readonly accessTokenOverlapMs: number;
+  readonly cgiTokenQuota: DailyQuota;
+  readonly cgiTokenWrongSecretErrcode: number;
+  /** §6.2: force_refresh at most 20 times a day per app. */
+  readonly forceRefreshQuota: DailyQuota;
+  readonly stableTokens: Map<string, StableTokenSlot>;
+  readonly unknownTokenErrcode: number;
+  readonly phoneCodes: PhoneCodeStore;
+  readonly phoneCodeTtlMs: number;
+  /** §4.3: 60 000 resetusersessionkey calls per minute per app, and a per-user cooldown. */
+  readonly sessionKeyResetQuota: MinuteQuota;
+  readonly sessionKeyResetCooldownMs: number;
+  readonly lastSessionKeyReset: Map<string, number>;
   readonly faults: FaultQueue;
   readonly contentTypes: Record<WeChatEndpoint, string>;
   readonly log: SimulatorRequest[];
@@ -62,9 +98,20 @@ export function createSimulatorState(options: SimulatorOptions = {}): SimulatorS
     identities: createIdentityStore(options.sessionKeyRotationMs ?? 300_000),
     loginQuota: createMinuteQuota(options.perUserMinuteQuota ?? 100),
     tokens: createTokenTable(),
+    accessTokenTtlMs: options.accessTokenTtlMs ?? 7_200_000,
+    accessTokenOverlapMs: options.accessTokenOverlapMs ?? 300_000,
+    cgiTokenQuota: createDailyQuota(options.cgiTokenDailyQuota ?? 2000),
+    cgiTokenWrongSecretErrcode: options.cgiTokenWrongSecretErrcode ?? 40125,
+    forceRefreshQuota: createDailyQuota(20),
+    stableTokens: new Map(),
+    unknownTokenErrcode: options.unknownTokenErrcode ?? 40001,
+    phoneCodes: createPhoneCodeStore(),
+    phoneCodeTtlMs: options.phoneCodeTtlMs ?? 300_000,
+    sessionKeyResetQuota: createMinuteQuota(60_000),
+    sessionKeyResetCooldownMs: options.sessionKeyResetCooldownMs ?? 60_000,
+    lastSessionKeyReset: new Map(),
     faults: createFaultQueue(),
-    // §1.3: every /sns/* endpoint answers `text/plain` with no charset.
-    contentTypes: { jscode2session: 'text/plain', oauth2_access_token: 'text/plain' },
+    contentTypes: defaultContentTypes(),
     log: [],
     latencyMs: 0,
     errmsgStyle: 'rid',

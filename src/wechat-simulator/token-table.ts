@@ -1,10 +1,14 @@
 // Issued tokens and how a token-protected endpoint judges them (wechat-api.md §6.1, §8.2–§8.3,
 // §14 item 13): unknown → 40001, expired → 42001, superseded beyond its grace period → 40001.
+// liveTokens() scans every token: fine for a test double holding a few thousand.
 import { newOpaqueToken } from './identifiers.ts';
 import type { OAuthScope } from './simulator-types.ts';
 
-/** `sns_*` are user tokens from sns/oauth2; `cgi_access`/`stable_access` are reserved for §6 (not served yet). */
+/** `sns_*` are user tokens from sns/oauth2; `cgi_access` from /cgi-bin/token, `stable_access` from stable_token (§6). */
 export type TokenKind = 'sns_access' | 'sns_refresh' | 'cgi_access' | 'stable_access';
+
+/** §6.1–§6.2: both app-token namespaces are accepted by token-protected APIs, yet isolated from each other. */
+export const APP_TOKEN_KINDS: readonly TokenKind[] = ['cgi_access', 'stable_access'];
 
 export interface TokenRecord {
   readonly token: string;
@@ -24,9 +28,12 @@ export type TokenCheck =
 
 export interface TokenTable {
   issue(input: Omit<TokenRecord, 'token' | 'invalidAfter'>): TokenRecord;
-  check(token: string, kind: TokenKind, now: number): TokenCheck;
+  check(token: string, kinds: TokenKind | readonly TokenKind[], now: number): TokenCheck;
   /** Marks every other live token of (kind, appId) as replaced, usable for `graceMs` more. */
   supersedeOthers(current: TokenRecord, now: number, graceMs: number): void;
+  /** Tokens of `appId` among `kinds` that are neither expired nor superseded at `now`. */
+  liveTokens(appId: string, kinds: readonly TokenKind[], now: number): TokenRecord[];
+  find(token: string): TokenRecord | null;
 }
 
 // Oldest tokens are forgotten beyond this many, so a long benchmark run does not grow without bound.
@@ -44,9 +51,10 @@ export function createTokenTable(): TokenTable {
       if (tokens.size > MAX_TOKENS) tokens.delete(tokens.keys().next().value ?? '');
       return record;
     },
-    check(token, kind, now) {
+    check(token, kinds, now) {
       const record = tokens.get(token);
-      if (!record || record.kind !== kind) return { status: 'unknown' };
+      const accepted: readonly TokenKind[] = typeof kinds === 'string' ? [kinds] : kinds;
+      if (!record || !accepted.includes(record.kind)) return { status: 'unknown' };
       if (record.invalidAfter !== null && now > record.invalidAfter) return { status: 'superseded' };
       if (now > record.expiresAt) return { status: 'expired' };
       return { status: 'valid', record };
@@ -57,5 +65,10 @@ export function createTokenTable(): TokenTable {
         if (sameFamily && record !== current && record.invalidAfter === null) record.invalidAfter = now + graceMs;
       }
     },
+    liveTokens(appId, kinds, now) {
+      return [...tokens.values()].filter((record) => record.appId === appId && kinds.includes(record.kind)
+        && (record.invalidAfter === null || now <= record.invalidAfter) && now <= record.expiresAt);
+    },
+    find: (token) => tokens.get(token) ?? null,
   };
 }

@@ -1,15 +1,18 @@
-// Serves the simulated api.weixin.qq.com paths (wechat-api.md §1, §3, §8.2, §14 items 1, 20, 24, 25):
+// Serves the simulated api.weixin.qq.com paths (wechat-api.md §1, §3–§6, §8.2, §14 items 1, 9–14, 20, 24, 25):
 // method check, fault injection, latency, the endpoint's reply on the wire, and the request log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveCgiToken, serveStableToken } from './access-token-endpoints.ts';
 import { errorReply, type EndpointReply, type ExchangeRequest } from './exchange-checks.ts';
 import { transportFaultReply } from './fault-responses.ts';
 import type { Fault } from './faults.ts';
 import { exchangeJsCode } from './jscode2session.ts';
 import { exchangeOAuthCode } from './oauth-access-token.ts';
+import { serveGetUserPhoneNumber } from './phone-number.ts';
+import { serveCheckSession, serveResetSessionKey } from './session-key-endpoints.ts';
 import { recordRequest, type SimulatorState } from './simulator-state.ts';
-import { ENDPOINT_PATHS, type RequestOutcome, type WeChatEndpoint } from './simulator-types.ts';
+import { ENDPOINT_METHODS, ENDPOINT_PATHS, type RequestOutcome, type WeChatEndpoint } from './simulator-types.ts';
 import type { Waiter } from './waiter.ts';
-import { formatErrmsg, toWeChatJson, writeRawReply } from './wire.ts';
+import { formatErrmsg, toWeChatJson, writeRawReply, type ErrmsgStyle } from './wire.ts';
 
 export interface WeChatHandlerDeps {
   readonly state: SimulatorState;
@@ -33,19 +36,36 @@ const ENDPOINT_BY_PATH = new Map<string, WeChatEndpoint>(
   Object.entries(ENDPOINT_PATHS).map(([endpoint, path]) => [path, endpoint as WeChatEndpoint]),
 );
 
+const HANDLERS: Readonly<Record<WeChatEndpoint, (state: SimulatorState, request: ExchangeRequest) => EndpointReply>> = {
+  jscode2session: exchangeJsCode,
+  oauth2_access_token: exchangeOAuthCode,
+  cgi_token: serveCgiToken,
+  stable_token: serveStableToken,
+  checksession: serveCheckSession,
+  resetusersessionkey: serveResetSessionKey,
+  getuserphonenumber: serveGetUserPhoneNumber,
+};
+
+// Bodies of real requests are tiny; anything beyond this is not a WeChat client talking.
+const MAX_BODY_BYTES = 64 * 1024;
+
 function runEndpoint(ex: Exchange): EndpointReply {
-  const { state } = ex.deps;
-  return ex.endpoint === 'jscode2session' ? exchangeJsCode(state, ex.request) : exchangeOAuthCode(state, ex.request);
+  return HANDLERS[ex.endpoint](ex.deps.state, ex.request);
+}
+
+/** §1.6: wxa APIs answer in the `hint: [...] rid:` style unless a test chose a style explicitly. */
+function errmsgStyleFor(state: SimulatorState, endpoint: WeChatEndpoint): ErrmsgStyle {
+  const isWxa = ENDPOINT_PATHS[endpoint].startsWith('/wxa/');
+  return isWxa && state.errmsgStyle === 'rid' ? 'hint_rid' : state.errmsgStyle;
 }
 
 /** Waits the configured latency, then writes `reply` as WeChat would: HTTP 200 and compact JSON. */
 async function answer(ex: Exchange, reply: EndpointReply): Promise<RequestOutcome> {
   const { state, waiter } = ex.deps;
   await waiter.wait(state.latencyMs);
+  const style = errmsgStyleFor(state, ex.endpoint);
   const body =
-    reply.kind === 'success'
-      ? reply.body
-      : { errcode: reply.errcode, errmsg: formatErrmsg(reply.errcode, state.now(), state.errmsgStyle, reply.stem) };
+    reply.kind === 'success' ? reply.body : { errcode: reply.errcode, errmsg: formatErrmsg(reply.errcode, state.now(), style, reply.stem) };
   writeRawReply(ex.res, { status: 200, contentType: state.contentTypes[ex.endpoint], body: toWeChatJson(body) });
   return reply.kind === 'success' ? 'ok' : reply.errcode;
 }
@@ -89,8 +109,9 @@ async function applyFault(ex: Exchange, fault: Fault): Promise<RequestOutcome> {
 }
 
 async function serveEndpoint(ex: Exchange): Promise<Served> {
-  // §1.1: wrong method → 43001; checked before faults so a queued fault waits for a real call.
-  if (ex.req.method !== 'GET') return { outcome: await answer(ex, errorReply(43001)) };
+  // §1.1: wrong method → 43001/43002; checked before faults so a queued fault waits for a real call.
+  const expected = ENDPOINT_METHODS[ex.endpoint];
+  if (ex.req.method !== expected) return { outcome: await answer(ex, errorReply(expected === 'GET' ? 43001 : 43002)) };
   const fault = ex.deps.state.faults.take(ex.endpoint);
   if (!fault) return { outcome: await answer(ex, runEndpoint(ex)) };
   return { outcome: await applyFault(ex, fault), fault: fault.kind };
@@ -102,6 +123,16 @@ async function serveUnknownPath(deps: WeChatHandlerDeps, res: ServerResponse): P
   return { outcome: 'not_found' };
 }
 
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Serves one request to a WeChat path and appends it to the request log once answered. */
 export async function serveWeChatRequest(
   deps: WeChatHandlerDeps,
@@ -111,17 +142,20 @@ export async function serveWeChatRequest(
 ): Promise<void> {
   const endpoint = ENDPOINT_BY_PATH.get(url.pathname) ?? null;
   const remoteAddress = req.socket.remoteAddress ?? '';
+  const method = req.method ?? 'GET';
+  const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
   const entry = {
     at: deps.state.now(),
-    method: req.method ?? 'GET',
+    method,
     path: url.pathname,
     endpoint,
     query: Object.fromEntries(url.searchParams),
     remoteAddress,
+    ...(method === 'POST' ? { body } : {}),
   };
   const served =
     endpoint === null
       ? await serveUnknownPath(deps, res)
-      : await serveEndpoint({ deps, req, res, endpoint, request: { params: url.searchParams, remoteAddress } });
+      : await serveEndpoint({ deps, req, res, endpoint, request: { params: url.searchParams, remoteAddress, body } });
   recordRequest(deps.state, { ...entry, ...served });
 }

@@ -3,6 +3,7 @@
 // an explicit Content-Length and `Connection: keep-alive`.
 import type { ServerResponse } from 'node:http';
 import { newHintId, randomHexGroup } from './identifiers.ts';
+import type { WeChatEndpoint } from './simulator-types.ts';
 
 /** Which `errmsg` suffix to emit (§1.6 lists every era; all of them are real). */
 export type ErrmsgStyle = 'rid' | 'rid_comma' | 'rid_no_comma' | 'hints_req_id' | 'hint_rid';
@@ -34,15 +35,20 @@ const STEMS: ReadonlyMap<number, Stem> = new Map([
   [40243, { text: 'appsecret is frozen', comma: true }],
   [41002, { text: 'appid missing', comma: true }],
   [41004, { text: 'appsecret missing', comma: true }],
+  [41001, { text: 'access_token missing', comma: true }],
   [41008, { text: 'missing code', comma: true }],
   [42001, { text: 'access_token expired', comma: true }],
   [42002, { text: 'refresh_token expired', comma: true }],
   [42003, { text: 'code expired', comma: true }],
   [43001, { text: 'require GET method', comma: true }],
   [43002, { text: 'require POST method', comma: true }],
+  [44002, { text: 'empty post data', comma: false }],
   [45009, { text: 'reach max api daily quota limit', comma: false }],
   [45011, { text: 'api minute-quota reach limit mustslower retry next minute', comma: false }],
+  [47001, { text: 'data format error', comma: false }],
   [48001, { text: 'api unauthorized', comma: true }],
+  [87008, { text: 'invalid sig_method', comma: true }],
+  [87009, { text: 'invalid signature', comma: true }],
 ]);
 
 /** `%08x-%08x-%08x`, the first group being the current Unix time in hex (§1.6). */
@@ -74,6 +80,23 @@ export function whitelistStem(remoteAddress: string): string {
   const ipv4 = remoteAddress.startsWith('::ffff:') ? remoteAddress.slice('::ffff:'.length) : remoteAddress;
   const ipv6 = ipv4.includes(':') ? ipv4 : `::ffff:${ipv4}`;
   return `invalid ip ${ipv4} ipv6 ${ipv6}, not in whitelist`;
+}
+
+/**
+ * §1.3: every /sns/* endpoint answers `text/plain` with no charset; /cgi-bin/* and /wxa/* are given
+ * `application/json; encoding=utf-8` [UNCONFIRMED for success bodies].
+ */
+export function defaultContentTypes(): Record<WeChatEndpoint, string> {
+  const json = 'application/json; encoding=utf-8';
+  return {
+    jscode2session: 'text/plain',
+    oauth2_access_token: 'text/plain',
+    cgi_token: json,
+    stable_token: json,
+    checksession: json,
+    resetusersessionkey: json,
+    getuserphonenumber: json,
+  };
 }
 
 /** Compact JSON with every `/` written as `\/`; safe because `/` only ever occurs inside strings. */

@@ -1,22 +1,9 @@
-// The outbound WeChat client: exchanges a login code for the user's identity, once, with a timeout
-// (shared/docs/wechat-api.md §3 jscode2session, §8.2 sns/oauth2/access_token, §12 robust-client rules).
-import type { z } from 'zod';
-import { readWeChatBody } from './wechat-body.ts';
-import { WeChatError } from './wechat-errors.ts';
-import type { WeChatErrorCode } from './wechat-errors.ts';
-import { jscode2SessionSuccess, oauthAccessTokenSuccess, parseWeChatPayload } from './wechat-responses.ts';
+// The outbound WeChat client (shared/docs/wechat-api.md §3 jscode2session, §8.2 sns/oauth2/access_token,
+// §6.2 stable_token, §5.1 getuserphonenumber, §12 robust-client rules): one call each, with a timeout.
+import { callWeChat, type Transport, type WeChatCallEvent } from './wechat-transport.ts';
+import { jscode2SessionSuccess, oauthAccessTokenSuccess, phoneNumberSuccess, stableTokenSuccess } from './wechat-responses.ts';
 
-export type WeChatEndpoint = 'jscode2session' | 'oauth2_access_token';
-
-/** One finished upstream call, for logs and metrics. Carries no secret, code, session_key or URL. */
-export type WeChatCallEvent = {
-  endpoint: WeChatEndpoint;
-  appId: string;
-  durationMs: number;
-  outcome: 'ok' | WeChatErrorCode;
-  errcode?: number;
-  rid?: string;
-};
+export type { WeChatCallEvent, WeChatEndpoint } from './wechat-transport.ts';
 
 export type WeChatClientDeps = {
   /** `https://api.weixin.qq.com` in production, the simulator in tests. */
@@ -33,16 +20,22 @@ export type MiniProgramSession = { openId: string; unionId?: string; sessionKey:
 
 export type OAuthIdentity = { openId: string; unionId?: string; scope: string; isSnapshotUser: boolean };
 
+export type AppAccessToken = { accessToken: string; expiresInSeconds: number };
+
+export type PhoneNumberRequest = { appId: string; accessToken: string; code: string; openId?: string | undefined };
+
+/** `phone_info` of §5.1, countryCode normalised to a string (the doc example shows a number). */
+export type PhoneInfo = { phoneNumber: string; purePhoneNumber: string; countryCode: string; watermarkAppId: string };
+
 export type WeChatClient = {
   /** `wx.login` code → session (`GET /sns/jscode2session`, §3). Throws WeChatError. */
   exchangeMiniProgramCode(input: CodeExchange): Promise<MiniProgramSession>;
   /** OA / website / app OAuth code → identity (`GET /sns/oauth2/access_token`, §8.2). Throws WeChatError. */
   exchangeOAuthCode(input: CodeExchange): Promise<OAuthIdentity>;
-};
-
-const paths: Record<WeChatEndpoint, string> = {
-  jscode2session: '/sns/jscode2session',
-  oauth2_access_token: '/sns/oauth2/access_token',
+  /** The app's access token (`POST /cgi-bin/stable_token`, §6.2); never `cgi-bin/token`, which invalidates other holders. */
+  fetchStableToken(input: { appId: string; secret: string; forceRefresh: boolean }): Promise<AppAccessToken>;
+  /** A getPhoneNumber code → the user's number (`POST /wxa/business/getuserphonenumber`, §5.1). Throws WeChatError. */
+  fetchPhoneNumber(input: PhoneNumberRequest): Promise<PhoneInfo>;
 };
 
 /**
@@ -60,12 +53,12 @@ export function createWeChatClient(deps: WeChatClientDeps): WeChatClient {
   return {
     async exchangeMiniProgramCode({ appId, secret, code }) {
       const query = { appid: appId, secret, js_code: code, grant_type: 'authorization_code' };
-      const { openid, unionid, session_key } = await callWeChat(transport, 'jscode2session', query, jscode2SessionSuccess);
+      const { openid, unionid, session_key } = await callWeChat(transport, { endpoint: 'jscode2session', appId, query }, jscode2SessionSuccess);
       return { openId: openid, ...(unionid === undefined ? {} : { unionId: unionid }), sessionKey: session_key };
     },
     async exchangeOAuthCode({ appId, secret, code }) {
       const query = { appid: appId, secret, code, grant_type: 'authorization_code' };
-      const result = await callWeChat(transport, 'oauth2_access_token', query, oauthAccessTokenSuccess);
+      const result = await callWeChat(transport, { endpoint: 'oauth2_access_token', appId, query }, oauthAccessTokenSuccess);
       return {
         openId: result.openid,
         ...(result.unionid === undefined ? {} : { unionId: result.unionid }),
@@ -74,73 +67,17 @@ export function createWeChatClient(deps: WeChatClientDeps): WeChatClient {
         isSnapshotUser: [1, '1', true].includes(result.is_snapshotuser ?? 0),
       };
     },
+    async fetchStableToken({ appId, secret, forceRefresh }) {
+      const json = { grant_type: 'client_credential', appid: appId, secret, force_refresh: forceRefresh };
+      const result = await callWeChat(transport, { endpoint: 'stable_token', appId, query: {}, json }, stableTokenSuccess);
+      return { accessToken: result.access_token, expiresInSeconds: result.expires_in };
+    },
+    async fetchPhoneNumber({ appId, accessToken, code, openId }) {
+      // §5.1: the code goes in the JSON body (in the URL it is 44002); openid asks WeChat to check the binding.
+      const json = { code, ...(openId === undefined ? {} : { openid: openId }) };
+      const request = { endpoint: 'getuserphonenumber', appId, query: { access_token: accessToken }, json } as const;
+      const { phone_info: info } = await callWeChat(transport, request, phoneNumberSuccess);
+      return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode, watermarkAppId: info.watermark.appid };
+    },
   };
-}
-
-type Transport = {
-  baseUrl: string;
-  fetch: typeof fetch;
-  timeoutMs: number;
-  onCall: WeChatClientDeps['onCall'];
-};
-
-/** One GET, parsed by `schema`; every outcome is reported to `onCall` and failures are WeChatErrors. */
-async function callWeChat<Schema extends z.ZodType>(
-  transport: Transport,
-  endpoint: WeChatEndpoint,
-  query: { appid: string } & Record<string, string>,
-  schema: Schema,
-): Promise<z.infer<Schema>> {
-  const url = `${transport.baseUrl}${paths[endpoint]}?${new URLSearchParams(query).toString()}`;
-  const started = performance.now();
-  const report = (outcome: WeChatCallEvent['outcome'], error?: WeChatError): void => {
-    notify(transport.onCall, {
-      endpoint,
-      appId: query.appid,
-      durationMs: Math.round(performance.now() - started),
-      outcome,
-      ...(error?.errcode === undefined ? {} : { errcode: error.errcode }),
-      ...(error?.rid === undefined ? {} : { rid: error.rid }),
-    });
-  };
-  try {
-    const payload = parseWeChatPayload(schema, await fetchBody(transport, url));
-    report('ok');
-    return payload;
-  } catch (error) {
-    const weChatError = asWeChatError(error);
-    report(weChatError.code, weChatError);
-    throw weChatError;
-  }
-}
-
-async function fetchBody({ fetch: fetchImpl, timeoutMs }: Transport, url: string): Promise<unknown> {
-  // One signal for the whole exchange: it aborts the connect, the headers and the body read.
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const response = await fetchImpl(url, {
-      method: 'GET',
-      headers: { accept: 'application/json, text/plain, */*' },
-      redirect: 'manual',
-      signal,
-    });
-    return await readWeChatBody(response);
-  } catch (error) {
-    if (error instanceof WeChatError || !signal.aborted) throw error;
-    throw new WeChatError('wechat.unavailable', `WeChat did not answer within ${String(timeoutMs)} ms`, { cause: error });
-  }
-}
-
-/** Transport failures (refused, reset, TLS, DNS) become `wechat.unavailable`, cause chained. */
-function asWeChatError(error: unknown): WeChatError {
-  if (error instanceof WeChatError) return error;
-  return new WeChatError('wechat.unavailable', 'WeChat could not be reached', { cause: error });
-}
-
-function notify(onCall: WeChatClientDeps['onCall'], event: WeChatCallEvent): void {
-  try {
-    onCall?.(event);
-  } catch {
-    // An observer (logger, metrics) must not turn a finished exchange into a failure.
-  }
 }

@@ -123,6 +123,14 @@ export function ridFrom(errmsg: string | undefined): string | undefined {
   return undefined;
 }
 
+/** §6.3: the errcodes that mean "this access_token is no good" on a token-protected call (WxJava, wechatpy). */
+export const ACCESS_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
+
+/** Whether a token-protected call failed because of its access_token (refresh once and retry, §12 rule 3). */
+export function isAccessTokenRejected(error: unknown): boolean {
+  return error instanceof WeChatError && error.errcode !== undefined && ACCESS_TOKEN_ERRCODES.has(error.errcode);
+}
+
 /** Builds the WeChatError for a non-zero errcode from a WeChat response body. */
 export function weChatErrorFor(errcode: number, errmsg?: string): WeChatError {
   const { kind, meaning } = weChatErrcodes.get(errcode) ?? unknownErrcode;

@@ -1,5 +1,5 @@
-// zod guards for WeChat code-exchange bodies and the success-vs-error rule
-// (shared/docs/wechat-api.md §1.4–1.5 envelope, §3.2 jscode2session, §8.2 sns/oauth2/access_token).
+// zod guards for WeChat response bodies and the success-vs-error rule (shared/docs/wechat-api.md §1.4–1.5
+// envelope, §3.2 jscode2session, §8.2 sns/oauth2/access_token, §6.2 stable_token, §5.1 getuserphonenumber).
 import { z } from 'zod';
 import { WeChatError, weChatErrorFor } from './wechat-errors.ts';
 
@@ -32,6 +32,26 @@ export const oauthAccessTokenSuccess = z.looseObject({
   is_snapshotuser: z.union([z.literal([0, 1, '0', '1']), z.boolean()]).optional(),
 });
 export type OAuthAccessTokenSuccess = z.infer<typeof oauthAccessTokenSuccess>;
+
+const seconds = z.union([z.int().positive(), z.string().regex(/^\d{1,9}$/).transform(Number)]);
+
+/** `POST /cgi-bin/stable_token` success, §6.2: `expires_in` is the remaining lifetime (>= 300 s). */
+export const stableTokenSuccess = z.looseObject({
+  ...successEnvelope,
+  access_token: nonEmptyString,
+  expires_in: seconds,
+});
+
+/** `POST /wxa/business/getuserphonenumber` success, §5.1 ([CONFLICT] countryCode string or number: accept both). */
+export const phoneNumberSuccess = z.looseObject({
+  ...successEnvelope,
+  phone_info: z.looseObject({
+    phoneNumber: nonEmptyString,
+    purePhoneNumber: nonEmptyString,
+    countryCode: z.union([nonEmptyString, z.int().nonnegative().transform(String)]),
+    watermark: z.looseObject({ appid: nonEmptyString }),
+  }),
+});
 
 /** Any body carrying a non-zero errcode. wechatpy casts errcode with int(), so accept "40029". */
 export const weChatErrorEnvelope = z.looseObject({

@@ -1,32 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as oidc from 'openid-client';
 
 const API = 'https://api.example.test';
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = '0123456789abcdef0123456789abcdef';
 
-/** Records everything written through console and straight to stdout/stderr until `restore()`. */
+/** Records (and swallows) everything written through console and straight to stdout/stderr until `restore()`. */
 function captureOutput(): { text: () => string; restore: () => void } {
   const chunks: string[] = [];
-  const record = (...args: unknown[]): void => { chunks.push(args.map(String).join(' ')); };
-  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  const originals = methods.map((method) => console[method]);
-  for (const method of methods) console[method] = record;
-  const writes = [process.stdout, process.stderr].map((stream) => {
-    const original = stream.write.bind(stream);
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      record(chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : chunk);
-      return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof stream.write;
-    return { stream, original };
-  });
-  return {
-    text: () => chunks.join('\n'),
-    restore() {
-      methods.forEach((method, index) => { console[method] = originals[index] as typeof console.log; });
-      for (const { stream, original } of writes) stream.write = original;
-    },
-  };
+  const record = (...args: unknown[]): void => { chunks.push(args.map((arg) => (arg instanceof Uint8Array ? Buffer.from(arg).toString('utf8') : String(arg))).join(' ')); };
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation(record);
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown) => { record(chunk); return true; });
+  }
+  return { text: () => chunks.join('\n'), restore: () => { vi.restoreAllMocks(); } };
 }
 
 describe('oidc-provider defaults', () => {
@@ -38,12 +25,15 @@ describe('oidc-provider defaults', () => {
     const output = captureOutput();
     try {
       const { startTestApp } = await import('../support/test-app.ts');
-      const { discover, wechatLogin } = await import('../support/oidc-client.ts');
+      const { discover, postToken, wechatLogin } = await import('../support/oidc-client.ts');
       const app = await startTestApp();
       await app.admin.resourceServers.add({ uri: API, scopes: 'read' });
       const svc = await app.admin.clients.register({ type: 'service', clientId: 'svc-1', resources: { [API]: 'read' }, defaultResource: API });
       const svcConfig = await discover(app.issuer, 'svc-1', svc.clientSecret);
       expect((await oidc.clientCredentialsGrant(svcConfig, { scope: 'read' })).access_token).toEqual(expect.any(String));
+      // A browser origin reaches the client-based CORS policy (no CORS: mini-programs are not browsers).
+      const cors = await postToken(app.baseUrl, { grant_type: 'client_credentials', client_id: 'svc-1', client_secret: svc.clientSecret ?? '' }, { origin: 'https://web.example.com' });
+      expect(cors).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
 
       app.wechat.registerApp({ appId: APP_ID, secret: APP_SECRET, kind: 'miniprogram' });
       await app.admin.apps.upsert({ appId: APP_ID, kind: 'miniprogram', secret: APP_SECRET });

@@ -70,10 +70,10 @@ async function runMain(env: Environment): Promise<Exit> {
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
-  let running = true;
+  const state = { running: true };
   let connections = 0;
   const probing = (async () => {
-    while (running) {
+    while (state.running) {
       if (await canConnect(port)) connections += 1;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -81,7 +81,7 @@ async function runMain(env: Environment): Promise<Exit> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   const code = await exited;
   clearTimeout(timer);
-  running = false;
+  state.running = false;
   await probing;
   return { code, stdout, stderr, connections };
 }

@@ -58,10 +58,10 @@ describe('PostgreSQL adapter, beyond the contract', () => {
   });
 
   it('serves the Client model from the client registry, read-only', async () => {
-    await clients.register({ type: 'miniprogram', clientId: 'mp-adapter', wechatAppId: 'wx0123456789abcdef' });
-    expect(await adapterFor('Client').find('mp-adapter')).toMatchObject({ client_id: 'mp-adapter', token_endpoint_auth_method: 'none' });
-    expect(await adapterFor('Client').find('mp-unknown')).toBeUndefined();
-    await expect(adapterFor('Client').upsert('mp-adapter', { client_id: 'mp-adapter' })).rejects.toThrow(/managed by wxbridge/);
+    await clients.register({ type: 'service', clientId: 'svc-adapter' });
+    expect(await adapterFor('Client').find('svc-adapter')).toMatchObject({ client_id: 'svc-adapter', grant_types: ['client_credentials'] });
+    expect(await adapterFor('Client').find('svc-unknown')).toBeUndefined();
+    await expect(adapterFor('Client').upsert('svc-adapter', { client_id: 'svc-adapter' })).rejects.toThrow(/managed by wxbridge/);
   });
 });
 

@@ -71,6 +71,9 @@ describe('GET /jwks', () => {
 
   it('is cacheable for a bounded time (K-02)', async () => {
     const { headers } = await fetchKeys();
-    console.log(headers.get('cache-control'));
+    const maxAge = Number(/(?:^|,)\s*max-age=(\d+)/.exec(headers.get('cache-control') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(3600);
+    expect(headers.get('cache-control')).not.toMatch(/no-store|no-cache/);
   });
 });

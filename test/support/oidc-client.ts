@@ -10,6 +10,7 @@ export const WECHAT_GRANT = 'urn:wxbridge:params:oauth:grant-type:wechat-code';
 
 export async function discover(issuer: string, clientId: string, clientSecret?: string): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(issuer), clientId, clientSecret, clientSecret === undefined ? oidc.None() : undefined, {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test issuer is plain http on 127.0.0.1 (stack-notes.md)
     execute: [oidc.allowInsecureRequests],
   });
 }

@@ -60,7 +60,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let app: App | undefined = await createApp(config, { listeningPort: http.port, logger: captured.logger });
   http.handle(app.callback);
   const orm: Orm = await initOrm({ url: database.url, poolSize: 2 });
-  const admin = createAdminServices({ orm, secretBox: createSecretBox(Buffer.from(masterKey, 'base64')) });
+  const admin = createAdminServices({ orm, secretBox: createSecretBox(Buffer.from(masterKey, 'base64')), config, issuer: baseUrl, logger: captured.logger });
 
   const stopApp = async (): Promise<void> => {
     await http.stop(2000);

@@ -4,7 +4,7 @@
  * helpers to log users in through openid-client or with raw form posts.
  */
 import { randomBytes } from 'node:crypto';
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import pg from 'pg';
 import { discover, postToken, WECHAT_GRANT, wechatLogin } from './oidc-client.ts';
 import type { TestApp } from './test-app.ts';

@@ -23,7 +23,7 @@ async function post(app: TestApp, body: string, headers: Record<string, string> 
   return { status: response.status, headers: response.headers, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
 
-const form = (entries: readonly (readonly [string, string])[]): string => new URLSearchParams(entries.map(([k, v]) => [k, v])).toString();
+const form = (entries: readonly (readonly [string, string])[]): string => new URLSearchParams(entries.map(([k, v]): [string, string] => [k, v])).toString();
 const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 /** RFC 6749 §5.2 error response, never a token, never a 5xx, and WeChat was not called. */
@@ -31,7 +31,8 @@ async function expectRefused(app: TestApp, response: Awaited<ReturnType<typeof p
   expect({ status: response.status, error: response.body['error'] }).toEqual({ status, error });
   expect(response.headers.get('cache-control')).toBe('no-store');
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(String(response.body['error_description'] ?? '')).toMatch(/^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/);
+  const description = response.body['error_description'];
+  expect(typeof description === 'string' ? description : '').toMatch(/^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/);
   expect(response.body).not.toHaveProperty('access_token');
   expect(app.wechat.requests).toEqual([]);
   expect((await countLoginRows(app)).grants).toBe(0);
@@ -71,8 +72,7 @@ describe('POST /token with bad input for the WeChat grant', () => {
   it('answers unauthorized_client to a service client using the WeChat grant', async () => {
     const { app, mp, svc } = await world();
     const body = form([['grant_type', WECHAT_GRANT], ['code', mp.code('svc')]]);
-    const r = await post(app, body, { authorization: basic(svc.clientId, svc.clientSecret) }); console.log(r.body);
-    await expectRefused(app, r, 400, 'unauthorized_client');
+    await expectRefused(app, await post(app, body, { authorization: basic(svc.clientId, svc.clientSecret) }), 400, 'unauthorized_client');
   });
 
   it('answers invalid_client to an unknown client_id', async () => {
@@ -98,7 +98,7 @@ describe('POST /token with bad input for the WeChat grant', () => {
 
   it('answers invalid_target to a resource the client is not registered for, existing or not', async () => {
     const { app, mp, otherApi } = await world();
-    for (const resource of ['https://unregistered.example.test', otherApi, 'not a uri']) {
+    for (const resource of ['https://unregistered.example.test', otherApi, 'not a uri', 'constructor', '__proto__', 'toString']) {
       const body = form([['grant_type', WECHAT_GRANT], ['client_id', mp.clientId], ['code', mp.code('lost')], ['resource', resource]]);
       await expectRefused(app, await post(app, body), 400, 'invalid_target');
     }

@@ -26,6 +26,7 @@ const cases: readonly (readonly [string, Fault, Expectation])[] = [
   ['40226 (risk control)', { kind: 'errcode', errcode: 40226 }, blocked],
   ['45011 (rate limited)', { kind: 'errcode', errcode: 45011 }, rateLimited],
   ['-1 (system busy)', { kind: 'errcode', errcode: -1 }, unavailable],
+  ['a timeout (answer late)', { kind: 'delay', ms: 1500 }, unavailable],
   ['a timeout (code burnt, answer late)', { kind: 'burn_code_then', then: 'delay', ms: 1500 }, unavailable],
   ['a connection reset', { kind: 'connection_reset' }, unavailable],
   ['HTTP 502', { kind: 'http_status', status: 502 }, unavailable],
@@ -38,7 +39,7 @@ const cases: readonly (readonly [string, Fault, Expectation])[] = [
   ['40164 (IP not whitelisted)', { kind: 'errcode', errcode: 40164 }, misconfigured],
 ];
 
-async function expectFailedLogin(app: TestApp, mp: MiniProgram, code: string, expected: Expectation): Promise<void> {
+async function expectFailedLogin(mp: MiniProgram, code: string, expected: Expectation): Promise<void> {
   const response = await mp.post({ code });
   expect(response.status).toBe(expected.status);
   expect(response.headers.get('cache-control')).toBe('no-store');
@@ -59,11 +60,11 @@ describe('POST /token with the WeChat grant when WeChat fails', () => {
     const before = await countLoginRows(app);
 
     app.wechat.injectFault({ ...fault, endpoint: 'jscode2session' });
-    await expectFailedLogin(app, mp, code, expected);
+    await expectFailedLogin(mp, code, expected);
 
     expect(await countLoginRows(app)).toEqual(before);
     // The client retries with the same code: refused here, WeChat never sees it twice (W-04).
-    await expectFailedLogin(app, mp, code, codeInvalid);
+    await expectFailedLogin(mp, code, codeInvalid);
     // A late answer is logged by the simulator when it is finally written.
     await vi.waitFor(() => { expect(codeExchanges(app, code)).toBe(1); }, { timeout: 3000 });
     expect(await countLoginRows(app)).toEqual(before);

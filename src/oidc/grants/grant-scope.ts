@@ -21,7 +21,8 @@ export function resolveLoginScope(input: {
   readonly access: ResourceAccess;
 }): LoginScope {
   const resource = input.requestedResource ?? input.access.defaultResource;
-  const allowedResourceScopes = resource === undefined ? [] : input.access.resourceScopes[resource];
+  // Own keys only: a `resource` of "constructor" or "__proto__" must not find Object.prototype's members.
+  const allowedResourceScopes = resource === undefined ? [] : Object.hasOwn(input.access.resourceScopes, resource) ? input.access.resourceScopes[resource] : undefined;
   if (allowedResourceScopes === undefined) {
     throw new errors.InvalidTarget('the requested resource is not available to this client');
   }

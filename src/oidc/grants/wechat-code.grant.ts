@@ -14,10 +14,22 @@ import { createTokenIssuer } from '../oidc-provider-seam.ts';
 import { resolveLoginScope } from './grant-scope.ts';
 import { toOAuthError } from './wechat-grant-errors.ts';
 
-export const WECHAT_GRANT_PARAMETERS = ['code', 'scope', 'resource'] as const;
+export const WECHAT_GRANT_PARAMETERS = ['code', 'scope', 'resource', 'phone_code'] as const;
 
 /** WeChat codes are 32 characters; anything not code-shaped is refused without calling WeChat (W-07). */
 const CODE_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * The optional `phone_code` (design.md §1, wechat-api §5.1), checked before any WeChat call. An empty
+ * value counts as omitted (RFC 6749 §3.1). It needs the `phone` scope: a number stored for a client that
+ * may not read it would only cost a paid phone code.
+ */
+function phoneCodeParam(value: string | undefined, oidcScopes: readonly string[]): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!CODE_SHAPE.test(value)) throw new errors.InvalidRequest("'phone_code' is not a WeChat phone code");
+  if (!oidcScopes.includes('phone')) throw new errors.InvalidRequest("'phone_code' requires the phone scope");
+  return value;
+}
 
 export interface WeChatGrantDeps {
   readonly signIn: WeChatSignIn;
@@ -41,7 +53,9 @@ export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): 
     if (access === null) throw new errors.InvalidClient();
     const scope = resolveLoginScope({ requestedScope: params['scope'], requestedResource: params['resource'], clientScope: client.scope, access });
 
-    const result = await deps.signIn.signIn({ appId, code }).catch((error: unknown) => {
+    const phoneCode = phoneCodeParam(params['phone_code'], scope.oidcScopes);
+
+    const result = await deps.signIn.signIn({ appId, code, phoneCode, clientId: client.clientId }).catch((error: unknown) => {
       deps.logger.info({ event: 'login', outcome: 'failed', clientId: client.clientId, reason: (error as { code?: string }).code }, 'WeChat login failed');
       throw toOAuthError(error, ctx, deps.logger);
     });
@@ -61,7 +75,7 @@ export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): 
       authTime: Math.floor(Date.now() / 1000),
       expiresWithSession: false,
     }, grant, WECHAT_GRANT_TYPE);
-    deps.logger.info({ event: 'login', outcome: 'ok', clientId: client.clientId, sub: result.account.id, created: result.created }, 'WeChat login');
+    deps.logger.info({ event: 'login', outcome: 'ok', clientId: client.clientId, sub: result.account.id, created: result.created, phoneVerified: phoneCode !== undefined }, 'WeChat login');
   };
 
   provider.registerGrantType(WECHAT_GRANT_TYPE, handler, [...WECHAT_GRANT_PARAMETERS]);

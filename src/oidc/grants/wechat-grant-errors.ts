@@ -15,6 +15,8 @@ export const DESCRIPTIONS = {
   accountDisabled: 'the account is disabled',
   rateLimited: 'WeChat is rate limiting logins for this user; retry after the Retry-After interval',
   unavailable: 'WeChat did not answer in time or answered with an error; retry shortly',
+  phoneCodeInvalid: 'the phone code is invalid, expired, already used or from another app; get a new one from the getPhoneNumber button and log in again with a new wx.login code',
+  phoneUnsupported: 'phone_code is only available to mini-program clients',
 } as const;
 
 function invalidGrant(description: string): Error {
@@ -38,6 +40,9 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'wechat.user_blocked': return invalidGrant(DESCRIPTIONS.userBlocked);
     case 'wechat.snapshot_user': return invalidGrant(DESCRIPTIONS.snapshotUser);
     case 'account.disabled': return invalidGrant(DESCRIPTIONS.accountDisabled);
+    // A refused phone code fails the whole login (docs/decisions/0008): both codes are single-use, so retry with new ones.
+    case 'phone.code_invalid': return invalidGrant(DESCRIPTIONS.phoneCodeInvalid);
+    case 'phone.unsupported': return new errors.InvalidRequest(DESCRIPTIONS.phoneUnsupported);
     case 'wechat.rate_limited': return temporarilyUnavailable(ctx, 429, DESCRIPTIONS.rateLimited, retryAfter ?? 60);
     case 'wechat.unavailable':
     case 'database.unavailable': return temporarilyUnavailable(ctx, 503, DESCRIPTIONS.unavailable, retryAfter ?? 5);
@@ -51,9 +56,11 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'account.not_found':
     case 'client.not_found':
     case 'client.conflict':
+    case 'resource_server.not_found':
     case 'client.invalid_metadata':
     case 'request.invalid':
     case 'request.too_large':
+    case 'legacy_data.invalid':
       // 40013/40125/40164/… or an unknown app: our configuration is wrong, not the user's request.
       logger.error({ err: error, code: error.code, errcode: (error as { errcode?: number }).errcode }, 'WeChat login failed because of server configuration');
       return error;

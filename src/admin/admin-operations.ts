@@ -1,0 +1,141 @@
+/**
+ * Admin operations per noun (design.md §6): the registries' business rules, plus what only the
+ * admin layer knows — the audit record of each change, the admin API audience wxbridge manages
+ * itself, and the key-rotation policy derived from the configured token lifetimes.
+ */
+import { z } from 'zod';
+import type { AccountAdministration } from '../accounts/account-administration.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { ClientInput, ClientUpdateInput } from '../clients/client-metadata.ts';
+import type { ResourceServerInput, ResourceServerRegistry, ResourceServerUpdate } from '../clients/resource-server-registry.ts';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { KeyStore } from '../keys/key-store.ts';
+import type { SigningAlgorithm } from '../keys/signing-algorithms.ts';
+import { parseOrThrow } from '../validation.ts';
+import type { WeChatAppInput, WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
+import { ADMIN_SCOPE } from './admin-audience.ts';
+import type { Audited } from './audited.ts';
+
+export interface Page { readonly limit: number; readonly cursor?: string | undefined }
+
+export function appOperations(apps: WeChatAppRegistry, audited: Audited) {
+  return {
+    list: (page?: Page) => apps.list(page),
+    find: (appId: string) => apps.find(appId),
+    upsert: (input: WeChatAppInput) => audited({ action: 'app.upsert', target: input.appId, before: () => apps.find(input.appId), run: () => apps.upsert(input) }),
+    remove: (appId: string) => audited({ action: 'app.remove', target: appId, before: () => apps.find(appId), run: () => apps.remove(appId), after: () => Promise.resolve(null) }),
+  };
+}
+
+interface AdminRegistry { readonly resourceServers: ResourceServerRegistry; readonly adminAudience: string; readonly audited: Audited }
+
+export function resourceServerOperations({ resourceServers, adminAudience, audited }: AdminRegistry) {
+  const notTheAdminAudience = (uri: string): void => {
+    if (uri === adminAudience) throw new AppError('client.conflict', `${uri} is the admin API audience; wxbridge manages it (WXBRIDGE_ADMIN_TOKEN_TTL sets its token lifetime)`);
+  };
+  return {
+    list: (page?: Page) => resourceServers.list(page),
+    find: (uri: string) => resourceServers.find(uri),
+    get: (uri: string) => resourceServers.get(uri),
+    add: (input: ResourceServerInput) => audited({ action: 'resource.add', target: input.uri, run: () => resourceServers.add(input) }),
+    update: (uri: string, changes: ResourceServerUpdate) => audited({
+      action: 'resource.update', target: uri, before: () => resourceServers.get(uri),
+      run: () => { notTheAdminAudience(uri); return resourceServers.update(uri, changes); },
+    }),
+    remove: (uri: string) => audited({
+      action: 'resource.remove', target: uri, before: () => resourceServers.get(uri), after: () => Promise.resolve(null),
+      run: () => { notTheAdminAudience(uri); return resourceServers.remove(uri); },
+    }),
+  };
+}
+
+interface ClientDeps extends AdminRegistry {
+  readonly clients: ClientRegistry;
+  readonly grants: { revokeClientGrants(clientId: string): Promise<number> };
+  readonly ensureAdminAudience: () => Promise<void>;
+}
+
+export function clientOperations(deps: ClientDeps) {
+  const { clients, audited, adminAudience } = deps;
+  // Admin tokens are for confidential service clients only (design.md §6), never for a mini-program.
+  const noPublicAdmin = (type: string | undefined, resources: Readonly<Record<string, string>> | undefined): void => {
+    if (type === 'miniprogram' && resources !== undefined && adminAudience in resources) {
+      throw new AppError('client.invalid_metadata', 'resources: only confidential service clients may use the admin API');
+    }
+  };
+  const register = (input: ClientInput) => audited({
+    action: 'client.create', target: input.clientId, after: (r) => clients.show(r.clientId),
+    run: () => { noPublicAdmin(input.type, input.resources); return clients.register(input); },
+  });
+  return {
+    register,
+    /** A confidential client allowed scope `admin` on the admin API (its secret is returned once). */
+    async registerAdmin(clientId: string) {
+      await deps.ensureAdminAudience();
+      return register({ type: 'service', clientId, resources: { [adminAudience]: ADMIN_SCOPE }, defaultResource: adminAudience });
+    },
+    list: (page: Page) => clients.list(page),
+    show: (clientId: string) => clients.show(clientId),
+    update: (clientId: string, patch: ClientUpdateInput) => audited({
+      action: 'client.update', target: clientId, before: () => clients.show(clientId),
+      run: async () => { noPublicAdmin((await clients.show(clientId)).type, patch.resources); return clients.update(clientId, patch); },
+    }),
+    rotateSecret: (clientId: string, options: { overlapSeconds?: number | undefined } = {}) => audited({
+      action: 'client.rotate_secret', target: clientId, before: () => clients.show(clientId), after: () => clients.show(clientId),
+      run: () => clients.rotateSecret(clientId, options),
+    }),
+    remove: (clientId: string) => audited({
+      action: 'client.remove', target: clientId, before: () => clients.show(clientId), after: () => Promise.resolve(null),
+      run: async () => { await clients.remove(clientId); await deps.grants.revokeClientGrants(clientId); },
+    }),
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function userOperations(users: AccountAdministration, audited: Audited) {
+  // `sub` is a UUID (design.md §2); anything else cannot name an account.
+  const checked = (sub: string): string => {
+    if (!UUID.test(sub)) throw new AppError('account.not_found', `no account ${sub.slice(0, 64)}`);
+    return sub;
+  };
+  const setStatus = (action: 'user.disable' | 'user.enable', sub: string) => audited({
+    action, target: sub, accountId: UUID.test(sub) ? sub : undefined,
+    before: () => users.show(checked(sub)), after: () => users.show(sub),
+    run: () => (action === 'user.disable' ? users.disable(checked(sub)) : users.enable(checked(sub))),
+  });
+  return {
+    show: (sub: string) => users.show(checked(sub)),
+    disable: (sub: string) => setStatus('user.disable', sub),
+    enable: (sub: string) => setStatus('user.enable', sub),
+  };
+}
+
+/** Default delay between publishing a new key and signing with it (design.md §5, issue #4). */
+export const DEFAULT_ROTATION_DELAY_SECONDS = 3600;
+const Delay = z.number().int().min(0).max(30 * 86_400);
+
+interface KeyDeps { readonly keys: KeyStore; readonly resourceServers: ResourceServerRegistry; readonly config: Config; readonly audited: Audited }
+
+export function keyOperations({ keys, resourceServers, config, audited }: KeyDeps) {
+  return {
+    list: () => keys.list(),
+    /** The decrypted signing keys (what the server loads); for operators' tooling, never served over HTTP. */
+    load: () => keys.load(),
+    /** Low level (tests and recovery): one key without retiring the others; `rotate` is the safe path. */
+    addKey: (alg: SigningAlgorithm, activatesAt: Date) => keys.addKey(alg, activatesAt),
+    rotate: (options: { delaySeconds?: number | undefined; algs?: readonly SigningAlgorithm[] | undefined } = {}) => audited({
+      action: 'keys.rotate', target: 'signing_keys',
+      run: async () => {
+        const delaySeconds = parseOrThrow(Delay, options.delaySeconds ?? DEFAULT_ROTATION_DELAY_SECONDS, 'request.invalid');
+        const servers = await resourceServers.list();
+        // A retired key stays published until every token it can have signed has expired.
+        const longestTokenTtlSeconds = Math.max(config.oidc.accessTokenTtl, config.oidc.idTokenTtl, config.admin.tokenTtl, ...servers.map((s) => s.accessTokenTtl));
+        // Instances keep signing with it until their next reload; 5 minutes cover clock skew.
+        const leewaySeconds = Math.ceil((2 * config.keys.reloadIntervalMs) / 1000) + 300;
+        return keys.rotate({ delaySeconds, longestTokenTtlSeconds, leewaySeconds, algs: options.algs });
+      },
+    }),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Admin API authentication (design.md §6): a bearer JWT access token that wxbridge issued through
+ * client_credentials for the admin audience with scope `admin`, verified the way any resource
+ * server verifies wxbridge tokens (RFC 9068: typ at+jwt, issuer, audience, pinned algorithms)
+ * against the keys this instance publishes. Failures follow RFC 6750 §3.
+ */
+import type { Context, Next } from 'koa';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { ResourceAccess } from '../../clients/client-registry.ts';
+import { ADMIN_SCOPE } from '../admin-audience.ts';
+import type { AdminActor } from '../audited.ts';
+
+export interface AdminAuthDeps {
+  readonly issuer: string;
+  readonly audience: string;
+  /** The JWKS this instance publishes, current after every key reload. */
+  readonly jwks: () => JSONWebKeySet;
+  readonly clients: { findResourceAccess(clientId: string): Promise<ResourceAccess | null> };
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+
+class Refusal {
+  readonly status: 401 | 403;
+  readonly error: 'unauthorized' | 'invalid_token' | 'insufficient_scope';
+  readonly message: string;
+  constructor(status: 401 | 403, error: Refusal['error'], message: string) {
+    this.status = status;
+    this.error = error;
+    this.message = message;
+  }
+}
+
+export function createAdminAuthentication(deps: AdminAuthDeps): (ctx: Context) => Promise<AdminActor | Refusal> {
+  let published: JSONWebKeySet | undefined;
+  let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
+  const currentKeySet = (): ReturnType<typeof createLocalJWKSet> => {
+    const jwks = deps.jwks();
+    if (jwks !== published || keySet === undefined) [published, keySet] = [jwks, createLocalJWKSet(jwks)];
+    return keySet;
+  };
+
+  return async (ctx) => {
+    const match = BEARER.exec(ctx.get('Authorization'));
+    if (match?.[1] === undefined) return new Refusal(401, 'unauthorized', 'a bearer access token for the admin API is required');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1], currentKeySet(), {
+        issuer: deps.issuer, audience: deps.audience, typ: 'at+jwt', algorithms: ['RS256', 'ES256'], requiredClaims: ['exp', 'iat', 'sub'],
+      }));
+    } catch (error) {
+      return new Refusal(401, 'invalid_token', error instanceof joseErrors.JWTExpired ? 'the access token has expired' : 'the access token is invalid');
+    }
+    const clientId = payload['client_id'];
+    if (typeof clientId !== 'string' || payload.sub !== clientId) {
+      return new Refusal(403, 'insufficient_scope', 'the admin API accepts only client_credentials tokens of an admin client');
+    }
+    const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
+    if (!scopes.includes(ADMIN_SCOPE)) return new Refusal(403, 'insufficient_scope', `the access token lacks scope ${ADMIN_SCOPE}`);
+    // JWTs cannot be revoked; checking the client on each call makes removing an admin client effective at once.
+    const access = await deps.clients.findResourceAccess(clientId);
+    if (access === null) return new Refusal(401, 'invalid_token', 'the client of this access token no longer exists');
+    if (!(access.resourceScopes[deps.audience] ?? []).includes(ADMIN_SCOPE)) {
+      return new Refusal(403, 'insufficient_scope', 'the client of this access token is no longer an admin client');
+    }
+    return { actor: clientId, clientId, ip: ctx.ip };
+  };
+}
+
+/** Koa middleware: authenticates, then runs `next` with the actor in ctx.state.adminActor. */
+export function requireAdmin(authenticate: (ctx: Context) => Promise<AdminActor | Refusal>) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const outcome = await authenticate(ctx);
+    if (outcome instanceof Refusal) {
+      const realm = 'Bearer realm="wxbridge-admin"';
+      ctx.set('WWW-Authenticate', outcome.error === 'unauthorized' ? realm : `${realm}, error="${outcome.error}", error_description="${outcome.message}"`);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.status = outcome.status;
+      ctx.body = { error: outcome.error, message: outcome.message };
+      return;
+    }
+    ctx.state['adminActor'] = outcome;
+    await next();
+  };
+}

@@ -1,0 +1,31 @@
+/** /admin/v1/apps: WeChat apps. The AppSecret is write-only: accepted in bodies, never returned. */
+import type Router from '@koa/router';
+import { z } from 'zod';
+import type { AdminServices } from '../admin-services.ts';
+import { pageOf, paginate, readBody, servicesFor } from './admin-request.ts';
+
+const AppBody = z.strictObject({
+  kind: z.string(),
+  secret: z.string(),
+  name: z.string().optional(),
+  openPlatformId: z.string().optional(),
+});
+
+export function registerAppRoutes(router: Router, services: AdminServices): void {
+  router.get('/apps', async (ctx) => {
+    const admin = servicesFor(ctx, services);
+    ctx.body = await paginate(pageOf(ctx), (page) => admin.apps.list(page), (app) => app.appId);
+  });
+  router.put('/apps/:appId', async (ctx) => {
+    const body = await readBody(ctx, AppBody);
+    ctx.body = await servicesFor(ctx, services).apps.upsert({ ...body, appId: ctx.params['appId'] ?? '' } as Parameters<AdminServices['apps']['upsert']>[0]);
+  });
+  router.post('/apps', async (ctx) => {
+    const body = await readBody(ctx, AppBody.extend({ appId: z.string() }));
+    ctx.body = await servicesFor(ctx, services).apps.upsert(body as Parameters<AdminServices['apps']['upsert']>[0]);
+  });
+  router.delete('/apps/:appId', async (ctx) => {
+    await servicesFor(ctx, services).apps.remove(ctx.params['appId'] ?? '');
+    ctx.status = 204;
+  });
+}

@@ -1,0 +1,47 @@
+/** /admin/v1/keys, /users and /audit: key rotation, account status, the audit log with filters. */
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { SIGNING_ALGORITHMS } from '../../keys/signing-algorithms.ts';
+import { parseOrThrow } from '../../validation.ts';
+import type { AdminServices } from '../admin-services.ts';
+import { queryParam, readBody, servicesFor } from './admin-request.ts';
+
+const RotateBody = z.strictObject({ delaySeconds: z.number().optional(), algs: z.array(z.enum(SIGNING_ALGORITHMS)).min(1).optional() });
+
+const AuditQuery = z.object({
+  action: z.string().max(64).optional(),
+  actor: z.string().max(160).optional(),
+  clientId: z.string().max(128).optional(),
+  accountId: z.string().max(64).optional(),
+  since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^[0-9]{1,19}$/, 'must be an id from nextCursor').optional(),
+});
+
+export function registerKeyUserAuditRoutes(router: Router, services: AdminServices): void {
+  router.get('/keys', async (ctx) => {
+    ctx.body = { items: await servicesFor(ctx, services).keys.list(), nextCursor: null };
+  });
+  router.post('/keys/rotate', async (ctx) => {
+    const body = ctx.request.length === 0 ? {} : await readBody(ctx, RotateBody);
+    ctx.body = { created: await servicesFor(ctx, services).keys.rotate(body) };
+  });
+  router.get('/users/:sub', async (ctx) => {
+    ctx.body = await servicesFor(ctx, services).users.show(ctx.params['sub'] ?? '');
+  });
+  router.post('/users/:sub/disable', async (ctx) => {
+    ctx.body = await servicesFor(ctx, services).users.disable(ctx.params['sub'] ?? '');
+  });
+  router.post('/users/:sub/enable', async (ctx) => {
+    ctx.body = await servicesFor(ctx, services).users.enable(ctx.params['sub'] ?? '');
+  });
+  router.get('/audit', async (ctx) => {
+    const filter = parseOrThrow(AuditQuery, {
+      action: queryParam(ctx, 'action'), actor: queryParam(ctx, 'actor'), clientId: queryParam(ctx, 'client_id'),
+      accountId: queryParam(ctx, 'account_id'), since: queryParam(ctx, 'since'), until: queryParam(ctx, 'until'),
+      limit: queryParam(ctx, 'limit'), cursor: queryParam(ctx, 'cursor'),
+    }, 'request.invalid');
+    ctx.body = await servicesFor(ctx, services).audit.query(filter);
+  });
+}

@@ -1,0 +1,35 @@
+/** `wxbridge apps add|list|remove` (design.md §6): the AppSecret comes from $VAR or stdin, never argv, and is never printed. */
+import type { WeChatAppInput } from '../../wechat-apps/wechat-app-registry.ts';
+import { readSecret } from '../cli-io.ts';
+import { optional, required, str, table, type Command } from './command.ts';
+
+export const APP_COMMANDS: Readonly<Record<string, Command>> = {
+  'apps add': {
+    usage: 'apps add --appid <id> --kind miniprogram|app|web|official_account [--secret-env <VAR>] [--name <n>] [--open-platform <id>]',
+    summary: 'add or update a WeChat app; the AppSecret comes from $VAR or stdin, never argv',
+    options: { appid: { type: 'string' }, kind: { type: 'string' }, 'secret-env': { type: 'string' }, name: { type: 'string' }, 'open-platform': { type: 'string' } },
+    async run(ctx) {
+      const secret = await readSecret(ctx.env, str(ctx, 'secret-env'), ctx.stdin);
+      const app = await ctx.services.apps.upsert({
+        appId: required(ctx, 'appid'), kind: required(ctx, 'kind') as WeChatAppInput['kind'], secret,
+        ...optional('name', str(ctx, 'name')), ...optional('openPlatformId', str(ctx, 'open-platform')),
+      });
+      ctx.out.result(app, `app ${app.appId} (${app.kind}) saved`);
+    },
+  },
+  'apps list': {
+    usage: 'apps list', summary: 'list WeChat apps (secrets are never shown)', options: {},
+    async run(ctx) {
+      const apps = await ctx.services.apps.list();
+      ctx.out.result(apps, table(apps.map((a) => [a.appId, a.kind, a.openPlatformId, a.name ?? '']), '(no apps)'));
+    },
+  },
+  'apps remove': {
+    usage: 'apps remove --appid <id>', summary: 'remove a WeChat app (refused while a client is bound to it)', options: { appid: { type: 'string' } },
+    async run(ctx) {
+      const appId = required(ctx, 'appid');
+      await ctx.services.apps.remove(appId);
+      ctx.out.result({ appId, removed: true }, `app ${appId} removed`);
+    },
+  },
+};

@@ -1,0 +1,70 @@
+/** `wxbridge keys list|rotate`, `users show|disable|enable`, `audit list` (design.md §6). */
+import { isSigningAlgorithm } from '../../keys/signing-algorithms.ts';
+import { UsageError } from '../cli-io.ts';
+import { formatDuration } from '../duration.ts';
+import { duration, integer, optional, str, sub, table, type Command, type CommandContext } from './command.ts';
+
+const since = (ctx: CommandContext, name: string): Date | undefined => {
+  const value = str(ctx, name);
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--${name} must be an ISO date or time`);
+  return date;
+};
+
+export const KEY_USER_AUDIT_COMMANDS: Readonly<Record<string, Command>> = {
+  'keys list': {
+    usage: 'keys list', summary: 'list signing keys and their state (pending, signing, retired, removed)', options: {},
+    async run(ctx) {
+      const keys = await ctx.services.keys.list();
+      ctx.out.result(keys, table(keys.map((k) => [k.kid, k.alg, k.state, `from ${k.activatesAt.toISOString()}`, k.removeAfter === null ? '' : `published until ${k.removeAfter.toISOString()}`]), '(no keys yet: they are generated on first start)'));
+    },
+  },
+  'keys rotate': {
+    usage: 'keys rotate [--delay 1h] [--alg ES256|RS256]',
+    summary: 'publish a new key now, sign with it after --delay; the old key stays published until its tokens expire',
+    options: { delay: { type: 'string' }, alg: { type: 'string' } },
+    async run(ctx) {
+      const delaySeconds = duration(ctx, 'delay');
+      const alg = str(ctx, 'alg');
+      if (alg !== undefined && !isSigningAlgorithm(alg)) throw new UsageError('--alg must be ES256 or RS256');
+      const created = await ctx.services.keys.rotate({ delaySeconds, ...optional('algs', alg === undefined ? undefined : [alg]) });
+      const when = delaySeconds === 0 ? 'now' : `in ${formatDuration(delaySeconds ?? 3600)}`;
+      ctx.out.result(created, created.map((k) => `${k.kid}\t${k.alg}\tpublished now, signs ${when} (${k.activatesAt.toISOString()})`).join('\n'));
+    },
+  },
+  'users show': {
+    usage: 'users show <sub>', summary: 'show an account and its WeChat identities', options: {},
+    async run(ctx) {
+      const account = await ctx.services.users.show(sub(ctx));
+      ctx.out.result(account, [`${account.id}\t${account.status}`, ...account.identities.map((i) => `  ${i.appId}\t${i.openId}\t${i.unionId ?? '-'}`)].join('\n'));
+    },
+  },
+  'users disable': {
+    usage: 'users disable <sub>', summary: 'disable an account and revoke all its grants and refresh tokens', options: {},
+    async run(ctx) {
+      const account = await ctx.services.users.disable(sub(ctx));
+      ctx.out.result({ id: account.id, status: account.status }, `account ${account.id} disabled; its grants are revoked`);
+    },
+  },
+  'users enable': {
+    usage: 'users enable <sub>', summary: 'enable a disabled account', options: {},
+    async run(ctx) {
+      const account = await ctx.services.users.enable(sub(ctx));
+      ctx.out.result({ id: account.id, status: account.status }, `account ${account.id} enabled`);
+    },
+  },
+  'audit list': {
+    usage: 'audit list [--action <a>] [--actor <a>] [--client-id <id>] [--account-id <sub>] [--since <iso>] [--until <iso>] [--limit 50] [--cursor <id>]',
+    summary: 'admin changes and logins, newest first',
+    options: { action: { type: 'string' }, actor: { type: 'string' }, 'client-id': { type: 'string' }, 'account-id': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
+    async run(ctx) {
+      const page = await ctx.services.audit.query({
+        action: str(ctx, 'action'), actor: str(ctx, 'actor'), clientId: str(ctx, 'client-id'), accountId: str(ctx, 'account-id'),
+        since: since(ctx, 'since'), until: since(ctx, 'until'), limit: Math.min(integer(ctx, 'limit') ?? 50, 200), cursor: str(ctx, 'cursor'),
+      });
+      const rows = table(page.items.map((e) => [e.at, e.actor, e.action, e.outcome, e.target ?? e.clientId, e.reason]), '(no events)');
+      ctx.out.result(page, page.nextCursor === null ? rows : `${rows}\n(more: --cursor ${page.nextCursor})`);
+    },
+  },
+};

@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { generateKeyPair, SignJWT } from 'jose';
+import * as oidc from 'openid-client';
+import { describe, expect, it } from 'vitest';
+import { adminApi, adminFetch } from '../support/admin-api.ts';
+import { discover } from '../support/oidc-client.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { addResourceServer, randomAppId, randomSecret } from '../support/wechat-fixtures.ts';
+
+const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+async function serviceToken(app: TestApp, clientId: string, resources: Record<string, string>, defaultResource: string): Promise<string> {
+  const { clientSecret } = await app.admin.clients.register({ type: 'service', clientId, resources, defaultResource });
+  return (await oidc.clientCredentialsGrant(await discover(app.issuer, clientId, clientSecret))).access_token;
+}
+
+describe('admin API authentication (design.md §6; test-catalogue A-01)', () => {
+  it('refuses a request without a token with 401 and a bare Bearer challenge', async () => {
+    const app = await startTestApp();
+    const response = await adminFetch(app, 'GET', '/clients');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="wxbridge-admin"');
+    expect(response.body).toEqual({ error: 'unauthorized', message: expect.any(String) });
+    // Unknown admin paths reveal nothing either.
+    expect((await adminFetch(app, 'GET', '/nothing-here')).status).toBe(401);
+  });
+
+  it('refuses an expired admin token with 401 invalid_token', async () => {
+    const app = await startTestApp({ env: { WXBRIDGE_ADMIN_TOKEN_TTL: '1' } });
+    const api = await adminApi(app);
+    const token = await api.token();
+    expect((await api.call('GET', '/keys', undefined, { token })).status).toBe(200);
+    await sleep(2100);
+    const response = await api.call('GET', '/keys', undefined, { token });
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({ error: 'invalid_token', message: 'the access token has expired' });
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="wxbridge-admin", error="invalid_token"/);
+  });
+
+  it('refuses a valid wxbridge token for another audience with 401 invalid_token, even one with scope admin', async () => {
+    const app = await startTestApp();
+    const other = await addResourceServer(app, 'admin read');
+    const token = await serviceToken(app, 'svc-other', { [other]: 'admin read' }, other);
+    const response = await adminFetch(app, 'GET', '/clients', bearer(token));
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ error: 'invalid_token' });
+  });
+
+  it('refuses an admin-audience token without scope admin with 403 insufficient_scope', async () => {
+    const app = await startTestApp();
+    const token = await serviceToken(app, 'svc-no-admin', { [app.admin.adminAudience]: '' }, app.admin.adminAudience);
+    const response = await adminFetch(app, 'GET', '/clients', bearer(token));
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ error: 'insufficient_scope' });
+    expect(response.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+  });
+
+  it('refuses garbage and tokens signed with a key wxbridge never published', async () => {
+    const app = await startTestApp();
+    const { privateKey } = await generateKeyPair('ES256');
+    const now = Math.floor(Date.now() / 1000);
+    const forged = await new SignJWT({ scope: 'admin', client_id: 'evil' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'evil' })
+      .setIssuer(app.issuer).setAudience(app.admin.adminAudience).setSubject('evil').setIssuedAt(now).setExpirationTime(now + 60)
+      .sign(privateKey);
+    for (const token of [forged, 'not.a.jwt', 'x']) {
+      expect((await adminFetch(app, 'GET', '/apps', bearer(token))).status).toBe(401);
+    }
+  });
+
+  it('stops accepting the tokens of an admin client as soon as the client is removed', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const token = await api.token();
+    expect((await api.call('GET', '/apps', undefined, { token })).status).toBe(200);
+    await app.admin.clients.remove(api.clientId);
+    expect((await api.call('GET', '/apps', undefined, { token })).body).toMatchObject({ error: 'invalid_token' });
+  });
+
+  it('never grants the admin API to a public mini-program client', async () => {
+    const app = await startTestApp();
+    const appId = randomAppId();
+    await app.admin.apps.upsert({ appId, kind: 'miniprogram', secret: randomSecret() });
+    await app.admin.ensureAdminAudience();
+    await expect(app.admin.clients.register({ type: 'miniprogram', clientId: 'mp-admin', wechatAppId: appId, resources: { [app.admin.adminAudience]: 'admin' } }))
+      .rejects.toMatchObject({ code: 'client.invalid_metadata' });
+  });
+});
+
+describe('admin API requests (test-catalogue A-01, A-09)', () => {
+  it('sends no CORS headers, even to a preflight', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const origin = { origin: 'https://evil.example' };
+    const preflight = await adminFetch(app, 'OPTIONS', '/apps', { ...origin, 'access-control-request-method': 'GET', authorization: `Bearer ${await api.token()}` });
+    const get = await adminFetch(app, 'GET', '/apps', { ...origin, authorization: `Bearer ${await api.token()}` });
+    for (const response of [preflight, get]) expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers bad bodies with 400 or 413, never 500', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const huge = await api.call('POST', '/resources', undefined, { rawBody: JSON.stringify({ uri: 'https://a.example', scopes: 'x'.repeat(10 * 1024 * 1024) }) });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ error: 'request.too_large' });
+    expect((await api.call('POST', '/resources', undefined, { rawBody: '{"uri":' })).status).toBe(400);
+    expect((await api.call('POST', '/resources', { uri: ['https://a.example'], scopes: 'read' })).status).toBe(400);
+    expect((await api.call('POST', '/resources', { uri: 'https://a.example', scopes: 'read', extra: 1 })).status).toBe(400);
+    expect((await api.call('POST', '/resources', { uri: 'https://a.example', scopes: 'read' }, { contentType: 'text/plain' })).status).toBe(400);
+    expect((await api.call('GET', `/users/${'ü'.repeat(300)}`)).status).toBe(404);
+    expect((await api.call('GET', '/clients?limit=0')).status).toBe(400);
+    expect((await api.call('GET', '/audit?since=yesterday')).status).toBe(400);
+    expect((await api.call('GET', '/no-such-endpoint')).body).toMatchObject({ error: 'not_found' });
+  });
+});

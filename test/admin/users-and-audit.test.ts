@@ -1,0 +1,92 @@
+import * as oidc from 'openid-client';
+import { describe, expect, it } from 'vitest';
+import { adminApi } from '../support/admin-api.ts';
+import { postToken } from '../support/oidc-client.ts';
+import { startTestApp } from '../support/test-app.ts';
+import { queryDatabase, setUpMiniProgram, subOf } from '../support/wechat-fixtures.ts';
+
+interface AuditItem { id: string; action: string; actor: string; outcome: string; reason: string | null; clientId: string | null; accountId: string | null; ip: string | null; before: unknown; after: unknown }
+interface AuditPage { items: AuditItem[]; nextCursor: string | null }
+
+describe('POST /admin/v1/users/:sub/disable (design.md §6; test-catalogue R-10)', () => {
+  it('stops the user\'s refresh token immediately, and enable lets the user log in again', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const mp = await setUpMiniProgram(app);
+    const tokens = await mp.login('dora');
+    const sub = subOf(tokens);
+
+    const disabled = await api.call('POST', `/users/${sub}/disable`);
+    expect(disabled.body).toMatchObject({ id: sub, status: 'disabled' });
+    const refresh = await postToken(app.baseUrl, { grant_type: 'refresh_token', client_id: mp.clientId, refresh_token: tokens.refresh_token ?? '' });
+    expect(refresh.status).toBe(400);
+    expect(refresh.body['error']).toBe('invalid_grant');
+    expect((await api.call('GET', `/users/${sub}`)).body).toMatchObject({ status: 'disabled', identities: [{ appId: mp.appId }] });
+
+    expect((await api.call('POST', `/users/${sub}/enable`)).body).toMatchObject({ status: 'active' });
+    expect(subOf(await mp.login('dora'))).toBe(sub);
+    const changes = (await api.call('GET', `/audit?account_id=${sub}&actor=${api.clientId}`)).body as AuditPage;
+    expect(changes.items.map((e) => [e.action, (e.before as { status: string }).status, (e.after as { status: string }).status]))
+      .toEqual([['user.enable', 'disabled', 'active'], ['user.disable', 'active', 'disabled']]);
+    expect((await api.call('GET', '/users/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});
+
+describe('GET /admin/v1/audit (design.md §6)', () => {
+  it('records every login and refresh, successful or not, with client, account and IP', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const mp = await setUpMiniProgram(app);
+    const tokens = await mp.login('erin');
+    const sub = subOf(tokens);
+    expect((await mp.post({ code: 'not-a-real-code' })).status).toBe(400);
+    await oidc.refreshTokenGrant(mp.config, tokens.refresh_token ?? '');
+    expect((await postToken(app.baseUrl, { grant_type: 'refresh_token', client_id: mp.clientId, refresh_token: 'bogus' })).status).toBe(400);
+    expect((await postToken(app.baseUrl, { grant_type: 'client_credentials', client_id: api.clientId, client_secret: 'wrong' })).status).toBe(401);
+
+    const events = async (query: string): Promise<AuditItem[]> => ((await api.call('GET', `/audit?${query}`)).body as AuditPage).items;
+    const logins = await events(`client_id=${mp.clientId}`);
+    expect(logins.map((e) => [e.action, e.outcome, e.reason])).toEqual([
+      ['token.refresh', 'failure', 'invalid_grant'],
+      ['token.refresh', 'success', null],
+      ['login.wechat', 'failure', 'invalid_grant'],
+      ['login.wechat', 'success', null],
+    ]);
+    expect(logins[1]).toMatchObject({ accountId: sub, actor: mp.clientId, ip: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(logins[3]).toMatchObject({ accountId: sub });
+    expect(await events(`account_id=${sub}&action=login.wechat`)).toHaveLength(1);
+    expect((await events(`client_id=${api.clientId}&action=token.client_credentials`)).map((e) => e.outcome)).toContain('failure');
+    expect(await events('since=2999-01-01T00:00:00Z')).toEqual([]);
+    expect(await events(`until=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&limit=1`)).toHaveLength(1);
+
+    for (const secret of [api.clientSecret, tokens.refresh_token ?? '-', tokens.access_token]) expect(app.logs.join('\n')).not.toContain(secret);
+  });
+
+  it('pages through the log newest first with limit and cursor', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    for (const n of [1, 2, 3]) await app.admin.clients.register({ type: 'service', clientId: `svc-audit-${n}` });
+    const seen: string[] = [];
+    let path = '/audit?action=client.create&limit=2';
+    for (let guard = 0; guard < 5; guard += 1) {
+      const page = (await api.call('GET', path)).body as AuditPage;
+      seen.push(...page.items.map((e) => (e.after as { clientId: string }).clientId));
+      if (page.nextCursor === null) break;
+      path = `/audit?action=client.create&limit=2&cursor=${page.nextCursor}`;
+    }
+    expect(seen).toEqual(['svc-audit-3', 'svc-audit-2', 'svc-audit-1', api.clientId]);
+  });
+
+  it('never fails a login because the audit write fails, and logs the failure instead', async () => {
+    const app = await startTestApp();
+    const mp = await setUpMiniProgram(app);
+    // Fault injection at the database: the audit table is briefly unavailable.
+    await queryDatabase(app, 'alter table audit_events rename to audit_events_unavailable');
+    try {
+      expect(subOf(await mp.login('fay'))).toEqual(expect.any(String));
+      await expect.poll(() => app.logs.some((line) => line.includes('audit event could not be recorded'))).toBe(true);
+    } finally {
+      await queryDatabase(app, 'alter table audit_events_unavailable rename to audit_events');
+    }
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The real `wxbridge` CLI as a child process (`node src/admin/cli.ts …`), pointed at a test app's
+ * database and master key, the way an operator runs it next to a running server.
+ */
+import { spawn } from 'node:child_process';
+import type { TestApp } from './test-app.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout parsed as JSON (for --json runs). */
+  json(): unknown;
+}
+
+export interface CliOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly stdin?: string;
+}
+
+export function runCli(app: TestApp, args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, ['src/admin/cli.ts', ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'], NODE_ENV: 'test', DATABASE_URL: app.database.url, WXBRIDGE_MASTER_KEY: app.masterKey,
+      WXBRIDGE_ISSUER: app.issuer, ...options.env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) as unknown });
+    });
+  });
+}
