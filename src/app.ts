@@ -87,6 +87,7 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
   const clients = createClientRegistry({ em, resourceServers });
   const apps = createWeChatAppRegistry({ em, secretBox });
   const accounts = createAccountRepository({ em });
+  const audit = createAuditLog({ em, logger });
 
   const sandbox = await maybeStartSandbox(config, { apps, clients, resourceServers });
   const wechat = createWeChatClient({
@@ -96,7 +97,7 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
   });
   // design.md §4: one shared WeChat access token per app, for getuserphonenumber (and later wxa APIs).
   const accessTokens = createWeChatAccessTokens({ em, tokens: createAccessTokenRepository(), wechat, apps, secretBox, lockTimeoutMs: 2 * config.wechat.timeoutMs + 1000 });
-  const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit: createAuditLog({ em, logger }) });
+  const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit });
   const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: createLoginCodeLedger({ em }), phones });
 
   const indicators = createResourceIndicators({ clients, resourceServers, activeKid: (alg) => keyRing.activeKid(alg) });
@@ -114,7 +115,7 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
     registerGrants: (p) => { registerWeChatGrant(p, { signIn, clients, logger }); },
   });
   provider.on('server_error', (_ctx, error) => { logger.error({ err: error }, 'oidc-provider server_error'); });
-  auditTokenEndpoint(provider, { audit: createAuditLog({ em, logger }) });
+  auditTokenEndpoint(provider, { audit });
   const keyReload = watchSigningKeys({ provider, keyRing, intervalMs: config.keys.reloadIntervalMs, logger });
   const admin = createAdminServices({ orm: database.orm, secretBox, config, issuer, logger });
   await admin.ensureAdminAudience();
@@ -125,7 +126,7 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
   koa.use(health.routes());
   if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
   koa.use(createAdminApi({ services: admin, auth: { issuer, jwks: () => keyRing.publicJwks(), clients } }));
-  const me = createUserEndpoints({ provider, accounts, phones, secretBox, audit: createAuditLog({ em, logger }), logger });
+  const me = createUserEndpoints({ provider, accounts, phones, secretBox, audit, logger });
   koa.use(me.routes()).use(me.allowedMethods());
   koa.use(mount(provider));
   const cleanup = schedulePayloadCleanup({ em, intervalMs: config.oidc.cleanupIntervalMs, logger });
