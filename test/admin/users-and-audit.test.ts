@@ -45,17 +45,21 @@ describe('GET /admin/v1/audit (design.md §6)', () => {
     expect((await postToken(app.baseUrl, { grant_type: 'client_credentials', client_id: api.clientId, client_secret: 'wrong' })).status).toBe(401);
 
     const events = async (query: string): Promise<AuditItem[]> => ((await api.call('GET', `/audit?${query}`)).body as AuditPage).items;
+    // Audit writes are not awaited by the request (they must never slow or fail a login), so the
+    // test waits for them to land and does not depend on their relative order.
+    await expect.poll(async () => (await events(`client_id=${mp.clientId}`)).length).toBe(4);
     const logins = await events(`client_id=${mp.clientId}`);
-    expect(logins.map((e) => [e.action, e.outcome, e.reason])).toEqual([
+    expect(logins.map((e) => [e.action, e.outcome, e.reason])).toEqual(expect.arrayContaining([
       ['token.refresh', 'failure', 'invalid_grant'],
       ['token.refresh', 'success', null],
       ['login.wechat', 'failure', 'invalid_grant'],
       ['login.wechat', 'success', null],
-    ]);
-    expect(logins[1]).toMatchObject({ accountId: sub, actor: mp.clientId, ip: expect.stringMatching(/127\.0\.0\.1/) });
-    expect(logins[3]).toMatchObject({ accountId: sub });
+    ]));
+    const find = (action: string, outcome: string): AuditItem | undefined => logins.find((e) => e.action === action && e.outcome === outcome);
+    expect(find('token.refresh', 'success')).toMatchObject({ accountId: sub, actor: mp.clientId, ip: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(find('login.wechat', 'success')).toMatchObject({ accountId: sub });
     expect(await events(`account_id=${sub}&action=login.wechat`)).toHaveLength(1);
-    expect((await events(`client_id=${api.clientId}&action=token.client_credentials`)).map((e) => e.outcome)).toContain('failure');
+    await expect.poll(async () => (await events(`client_id=${api.clientId}&action=token.client_credentials`)).map((e) => e.outcome)).toContain('failure');
     expect(await events('since=2999-01-01T00:00:00Z')).toEqual([]);
     expect(await events(`until=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&limit=1`)).toHaveLength(1);
 
