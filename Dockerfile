@@ -21,4 +21,5 @@ COPY src ./src
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "src/main.ts"]
+# V8 heap bounds: a process stays under ~200 MB RSS at full load (bench/README.md, docs/decisions/0012).
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=128", "src/main.ts"]

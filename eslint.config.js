@@ -31,13 +31,14 @@ export default defineConfig(
       'import-x/no-restricted-paths': ['error', {
         zones: [
           zone('wechat', '!(wechat)/**/*', 'wechat/ is a leaf: it may import only errors.ts'),
-          zone('{accounts,audit,clients,keys,wechat-apps,wechat}/**/*', '{oidc,admin,http,me,sandbox}/**/*', 'features do not import transports or oidc/'),
-          zone('{accounts,audit,clients,keys,wechat-apps,wechat,db,http,oidc,admin,me,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
+          zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat}/**/*', '{oidc,admin,http,me,sandbox}/**/*', 'features do not import transports or oidc/'),
+          zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat,db,http,oidc,admin,me,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
           zone('oidc/**/*', '{admin,http,me,sandbox}/**/*', 'oidc/ does not import transports'),
           zone('me/**/*', '{oidc,admin,sandbox}/**/*', 'me/ gets the bearer check from app.ts, not from oidc/ (docs/decisions/0007)'),
           zone('clients/**/*', 'accounts/**/*', 'clients/ and accounts/ are independent features'),
           zone('accounts/**/*', 'clients/**/*', 'clients/ and accounts/ are independent features'),
           zone('wechat-simulator/**/*', '!(wechat-simulator)/**/*', 'the simulator stands alone (it fakes WeChat, it knows nothing of wxbridge)'),
+          zone('!(cluster)/**/*', 'cluster/**/*', 'worker mode (src/cluster/) is for the process entry (main.ts) only'),
         ],
       }],
     },
@@ -49,7 +50,7 @@ export default defineConfig(
   },
   {
     // Later blocks replace a rule's options, so the feature block repeats NO_OIDC_INTERNALS.
-    files: ['src/{accounts,audit,clients,keys,wechat,wechat-apps,db}/**/*.ts'],
+    files: ['src/{accounts,audit,clients,keys,rate-limits,wechat,wechat-apps,db}/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_OIDC_INTERNALS, ...FEATURE_FORBIDS_TRANSPORT] }] },
   },
   {

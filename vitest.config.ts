@@ -20,6 +20,8 @@ export default defineConfig({
           exclude: ['node_modules/**', '.data/**'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
+          // Scans every log line and response of each file for secrets (test-catalogue S-01).
+          setupFiles: ['test/support/leak-watch-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           // Each file gets its own database cloned from a migrated template (test/support/test-database.ts),

@@ -11,18 +11,14 @@
  * each login has its own fresh code and asks for a JWT access token, an ID token and a refresh token.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { createAdminServices } from '../src/admin/admin-services.ts';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { initOrm } from '../src/db/orm.ts';
 import { listen } from '../src/http/server.ts';
 import { createSecretBox } from '../src/keys/secret-box.ts';
 import { createWeChatSimulator } from '../src/wechat-simulator/wechat-simulator.ts';
+import { openScratchDatabase } from './scratch-database.ts';
 
 const LOGINS = Number(process.argv[2] ?? 1000);
 const WARM_UP = 50;
@@ -32,33 +28,12 @@ const APP_ID = 'wx0123456789abcdef';
 const SECRET = randomBytes(16).toString('hex');
 const API = 'https://api.bench.test';
 
-interface ScratchDatabase { readonly url: string; drop(): Promise<void> }
-
-async function openScratchDatabase(): Promise<ScratchDatabase> {
-  const external = process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'];
-  if (external !== undefined && external !== '') {
-    const name = `wxbridge_bench_${randomBytes(4).toString('hex')}`;
-    const admin = async (statement: string): Promise<void> => {
-      const client = new pg.Client({ connectionString: external });
-      await client.connect();
-      try { await client.query(statement); } finally { await client.end(); }
-    };
-    await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-    const url = new URL(external);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`) };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'wxbridge-bench-'));
-  const embedded: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, database: 'wxbridge_bench' });
-  return { url: embedded.url, async drop() { await embedded.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {
-  const database = await openScratchDatabase();
+  const database = await openScratchDatabase({ externalUrl: process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'], prefix: 'wxbridge_bench' });
   const wechat = createWeChatSimulator({ perUserMinuteQuota: 1_000_000 });
   const { url: wechatUrl } = await wechat.listen();
   const http = await listen(0, '127.0.0.1');

@@ -40,19 +40,30 @@ import { createWeChatClient } from './wechat/wechat-client.ts';
 import { createAdapterFactory } from './oidc/adapter.ts';
 import { buildOidcConfiguration } from './oidc/configuration.ts';
 import { createFindAccount } from './oidc/find-account.ts';
+import { createLoginAccountMemo } from './oidc/login-account-memo.ts';
+import { createDocumentCache } from './oidc/document-cache.ts';
 import { createProvider } from './oidc/provider.ts';
 import { replaceSigningKeys } from './oidc/oidc-provider-seam.ts';
 import { auditTokenEndpoint } from './oidc/token-audit.ts';
+import { answerDatabaseOutagesWith503 } from './oidc/database-outages.ts';
+import { applyTokenRateLimits } from './oidc/token-rate-limit.ts';
+import { openTokenRateLimits } from './rate-limits/token-rate-limits.ts';
+import { isDatabaseUnavailable } from './db/database-errors.ts';
 import type Provider from 'oidc-provider';
 import { createResourceIndicators } from './oidc/resource-indicators.ts';
 import { registerWeChatGrant } from './oidc/grants/wechat-code.grant.ts';
 import { schedulePayloadCleanup } from './oidc/payload-cleanup.ts';
-import { startSandbox, type Sandbox, SANDBOX_APP_ID } from './sandbox/sandbox.ts';
+import { isSandboxWanted, startSandbox, startSandboxSimulator, type Sandbox, type SandboxSimulatorRef } from './sandbox/sandbox.ts';
 
 export interface AppOverrides {
   /** The port the server already listens on, for the default issuer http://localhost:<port>. */
   readonly listeningPort?: number;
   readonly logger?: Logger;
+  /**
+   * Worker mode (src/cluster/): the sandbox simulator the primary runs for every worker, or null when
+   * the primary decided the sandbox is off. Undefined: this process decides and runs its own.
+   */
+  readonly sandboxSimulator?: SandboxSimulatorRef | null;
 }
 
 export interface App {
@@ -68,14 +79,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const issuer = issuerOf(config, overrides.listeningPort);
   const database = await openDatabase(config, logger);
   try {
-    return await assemble(config, { logger, issuer, database });
+    return await assemble(config, { logger, issuer, database, sandboxSimulator: overrides.sandboxSimulator });
   } catch (error) {
     await database.close();
     throw error;
   }
 }
 
-async function assemble(config: Config, base: { logger: Logger; issuer: string; database: Database }): Promise<App> {
+async function assemble(config: Config, base: { logger: Logger; issuer: string; database: Database; sandboxSimulator: SandboxSimulatorRef | null | undefined }): Promise<App> {
   const { logger, issuer, database } = base;
   const em = () => database.orm.em.fork();
   const secretBox = createSecretBox(config.keys.masterKey ?? loadOrCreateDevMasterKey(config.dataDir));
@@ -83,13 +94,15 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
   await keyStore.ensureInitialKeys();
   const keyRing = await createKeyRing({ keyStore });
 
-  const resourceServers = createResourceServerRegistry({ em });
-  const clients = createClientRegistry({ em, resourceServers });
-  const apps = createWeChatAppRegistry({ em, secretBox });
+  // Looked up on every token request: reused for ≤ 1 s, so admin changes reach every worker within that (ADR 0012).
+  const cacheTtlMs = config.cache.lookupTtlMs;
+  const resourceServers = createResourceServerRegistry({ em, cacheTtlMs });
+  const clients = createClientRegistry({ em, resourceServers, cacheTtlMs });
+  const apps = createWeChatAppRegistry({ em, secretBox, cacheTtlMs });
   const accounts = createAccountRepository({ em });
   const audit = createAuditLog({ em, logger });
 
-  const sandbox = await maybeStartSandbox(config, { apps, clients, resourceServers });
+  const { sandbox, close: closeSandbox } = await maybeStartSandbox(config, { apps, clients, resourceServers }, base.sandboxSimulator);
   const wechat = createWeChatClient({
     baseUrl: sandbox?.wechatApiBaseUrl ?? config.wechat.apiBaseUrl,
     timeoutMs: config.wechat.timeoutMs,
@@ -100,6 +113,7 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
   const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit });
   const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: createLoginCodeLedger({ em }), phones });
 
+  const signedIn = createLoginAccountMemo();
   const indicators = createResourceIndicators({ clients, resourceServers, activeKid: (alg) => keyRing.activeKid(alg) });
   const provider = createProvider({
     issuer,
@@ -108,26 +122,38 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
       adapter: createAdapterFactory({ em, clients }),
       signingKeys: keyRing.current().keys,
       cookieKeys: [secretBox.deriveKey('cookie-signing-v1').toString('base64url')],
-      findAccount: createFindAccount({ accounts }),
+      findAccount: createFindAccount({ accounts, signedIn }),
       getResourceServerInfo: (ctx, resource, client) => indicators.getResourceServerInfo(ctx, resource, client),
       defaultResource: (ctx, client, oneOf) => indicators.defaultResource(ctx, client, oneOf),
     }),
-    registerGrants: (p) => { registerWeChatGrant(p, { signIn, clients, logger }); },
+    registerGrants: (p) => { registerWeChatGrant(p, { signIn, clients, logger, signedIn }); },
+    proxy: config.http.trustProxy > 0,
   });
   provider.on('server_error', (_ctx, error) => { logger.error({ err: error }, 'oidc-provider server_error'); });
   auditTokenEndpoint(provider, { audit });
+  answerDatabaseOutagesWith503(provider, isDatabaseUnavailable);
   const keyReload = watchSigningKeys({ provider, keyRing, intervalMs: config.keys.reloadIntervalMs, logger });
   const admin = createAdminServices({ orm: database.orm, secretBox, config, issuer, logger });
   await admin.ensureAdminAudience();
 
+  const rateLimits = await openTokenRateLimits({ config: config.rateLimit, em, logger });
   const koa = new Koa();
+  // X-Forwarded-* only from as many proxy hops as configured: the client IP is the address the outermost
+  // trusted proxy saw, never a value the client wrote further left in X-Forwarded-For.
+  koa.proxy = config.http.trustProxy > 0;
+  koa.maxIpsCount = config.http.trustProxy;
   const health = createHealthRoutes([{ name: 'database', check: () => database.isReachable() }, { name: 'keys', check: () => Promise.resolve(keyRing.current().keys.length > 0) }]);
-  koa.use(createErrorMiddleware(logger));
+  koa.use(createErrorMiddleware(logger, isDatabaseUnavailable));
+  // Discovery and JWKS answered from their last rendering until the signing keys change (ADR 0012).
+  let keysVersion = 0;
+  keyRing.onChange(() => { keysVersion += 1; });
+  koa.use(createDocumentCache({ version: () => keysVersion }));
   koa.use(health.routes());
   if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
   koa.use(createAdminApi({ services: admin, auth: { issuer, jwks: () => keyRing.publicJwks(), clients } }));
   const me = createUserEndpoints({ provider, accounts, phones, secretBox, audit, logger });
   koa.use(me.routes()).use(me.allowedMethods());
+  koa.use(applyTokenRateLimits(provider, rateLimits));
   koa.use(mount(provider));
   const cleanup = schedulePayloadCleanup({ em, intervalMs: config.oidc.cleanupIntervalMs, logger });
   logger.info({ issuer, sandbox: sandbox !== undefined, kids: keyRing.current().activeKid }, 'wxbridge ready');
@@ -142,7 +168,9 @@ async function assemble(config: Config, base: { logger: Logger; issuer: string; 
     async close() {
       await keyReload.stop();
       await cleanup.stop();
-      await sandbox?.close();
+      await closeSandbox();
+      await rateLimits.close();
+      await audit.flush(); // batched audit events still in memory
       await database.close();
     },
   };
@@ -174,12 +202,20 @@ function createUserEndpoints(deps: {
   });
 }
 
-async function maybeStartSandbox(config: Config, deps: Parameters<typeof startSandbox>[0]): Promise<Sandbox | undefined> {
-  if (config.sandbox === 'off') return undefined;
-  if (config.sandbox === 'auto') {
-    // design.md §7: on by default outside production while no real WeChat app is configured.
-    const realApps = (await deps.apps.list()).filter((app) => app.appId !== SANDBOX_APP_ID);
-    if (config.env === 'production' || realApps.length > 0) return undefined;
+async function maybeStartSandbox(
+  config: Config,
+  deps: Omit<Parameters<typeof startSandbox>[0], 'simulator'>,
+  shared: SandboxSimulatorRef | null | undefined,
+): Promise<{ sandbox: Sandbox | undefined; close: () => Promise<void> }> {
+  const none = { sandbox: undefined, close: () => Promise.resolve() };
+  if (shared === null) return none;
+  if (shared !== undefined) return { sandbox: await startSandbox({ ...deps, simulator: shared }), close: none.close };
+  if (!(await isSandboxWanted(config, deps.apps))) return none;
+  const simulator = await startSandboxSimulator();
+  try {
+    return { sandbox: await startSandbox({ ...deps, simulator }), close: () => simulator.close() };
+  } catch (error) {
+    await simulator.close();
+    throw error;
   }
-  return startSandbox(deps);
 }

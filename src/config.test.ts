@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
@@ -29,8 +30,10 @@ describe('loadConfig defaults', () => {
   it('gives every setting its documented default when the environment is empty', () => {
     expect(loadConfig({})).toEqual({
       env: 'development',
-      http: { port: 3000, issuer: undefined, shutdownTimeoutMs: 10_000 },
+      http: { port: 3000, issuer: undefined, shutdownTimeoutMs: 10_000, timeouts: { headersMs: 15_000, requestMs: 30_000, keepAliveMs: 5000 }, trustProxy: 0 },
       database: { url: undefined, poolSize: 10 },
+      workers: 1,
+      cache: { lookupTtlMs: 500 },
       dataDir: '.data',
       keys: { masterKey: undefined, reloadIntervalMs: 30_000 },
       admin: { tokenTtl: 300 },
@@ -38,6 +41,7 @@ describe('loadConfig defaults', () => {
       sandbox: 'auto',
       oidc: { accessTokenTtl: 600, idTokenTtl: 3600, refreshTokenTtl: 2_592_000, cleanupIntervalMs: 60_000 },
       log: { level: 'info' },
+      rateLimit: { windowSeconds: 60, perClient: 0, perIp: 0, authFailuresPerIp: 20, redisUrl: undefined, redisKeyPrefix: 'wxbridge:' },
     } satisfies Config);
   });
 
@@ -68,6 +72,9 @@ describe('loadConfig overrides', () => {
     ['WXBRIDGE_ISSUER', 'https://id.example.com', (c) => c.http.issuer, 'https://id.example.com'],
     ['DATABASE_URL', 'postgresql://u:p@h:5432/d', (c) => c.database.url, 'postgresql://u:p@h:5432/d'],
     ['WXBRIDGE_DB_POOL_SIZE', '25', (c) => c.database.poolSize, 25],
+    ['WXBRIDGE_WORKERS', '4', (c) => c.workers, 4],
+    ['WXBRIDGE_WORKERS', 'auto', (c) => c.workers, availableParallelism()],
+    ['WXBRIDGE_LOOKUP_CACHE_TTL_MS', '0', (c) => c.cache.lookupTtlMs, 0],
     ['WXBRIDGE_DATA_DIR', '/var/lib/wxbridge', (c) => c.dataDir, '/var/lib/wxbridge'],
     ['WXBRIDGE_MASTER_KEY', KEY, (c) => c.keys.masterKey, Buffer.alloc(32, 7)],
     ['WXBRIDGE_WECHAT_API_BASE_URL', 'http://127.0.0.1:9999/', (c) => c.wechat.apiBaseUrl, 'http://127.0.0.1:9999'],
@@ -82,6 +89,17 @@ describe('loadConfig overrides', () => {
     ['WXBRIDGE_ADMIN_TOKEN_TTL', '60', (c) => c.admin.tokenTtl, 60],
     ['WXBRIDGE_SHUTDOWN_TIMEOUT_MS', '0', (c) => c.http.shutdownTimeoutMs, 0],
     ['WXBRIDGE_LOG_LEVEL', 'debug', (c) => c.log.level, 'debug'],
+    ['WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS', '1000', (c) => c.http.timeouts.headersMs, 1000],
+    ['WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS', '60000', (c) => c.http.timeouts.requestMs, 60_000],
+    ['WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS', '500', (c) => c.http.timeouts.keepAliveMs, 500],
+    ['WXBRIDGE_TRUST_PROXY', '2', (c) => c.http.trustProxy, 2],
+    ['WXBRIDGE_TRUST_PROXY', 'true', (c) => c.http.trustProxy, 1],
+    ['WXBRIDGE_RATE_LIMIT_WINDOW_S', '10', (c) => c.rateLimit.windowSeconds, 10],
+    ['WXBRIDGE_RATE_LIMIT_PER_CLIENT', '100', (c) => c.rateLimit.perClient, 100],
+    ['WXBRIDGE_RATE_LIMIT_PER_IP', '200', (c) => c.rateLimit.perIp, 200],
+    ['WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP', '0', (c) => c.rateLimit.authFailuresPerIp, 0],
+    ['REDIS_URL', 'redis://127.0.0.1:6379/2', (c) => c.rateLimit.redisUrl, 'redis://127.0.0.1:6379/2'],
+    ['WXBRIDGE_REDIS_KEY_PREFIX', 'shop:', (c) => c.rateLimit.redisKeyPrefix, 'shop:'],
   ])('%s=%s is applied', (variable, value, read, expected) => {
     expect(read(loadConfig({ [variable]: value }))).toEqual(expected);
   });
@@ -90,7 +108,10 @@ describe('loadConfig overrides', () => {
     const tested = new Set(['NODE_ENV', 'PORT', 'WXBRIDGE_ISSUER', 'DATABASE_URL', 'WXBRIDGE_DB_POOL_SIZE', 'WXBRIDGE_DATA_DIR',
       'WXBRIDGE_MASTER_KEY', 'WXBRIDGE_WECHAT_API_BASE_URL', 'WXBRIDGE_WECHAT_TIMEOUT_MS', 'WXBRIDGE_SANDBOX', 'WXBRIDGE_ACCESS_TOKEN_TTL',
       'WXBRIDGE_ID_TOKEN_TTL', 'WXBRIDGE_REFRESH_TOKEN_TTL', 'WXBRIDGE_CLEANUP_INTERVAL_MS', 'WXBRIDGE_KEY_RELOAD_INTERVAL_MS',
-      'WXBRIDGE_ADMIN_TOKEN_TTL', 'WXBRIDGE_SHUTDOWN_TIMEOUT_MS', 'WXBRIDGE_LOG_LEVEL']);
+      'WXBRIDGE_ADMIN_TOKEN_TTL', 'WXBRIDGE_SHUTDOWN_TIMEOUT_MS', 'WXBRIDGE_LOG_LEVEL', 'WXBRIDGE_WORKERS', 'WXBRIDGE_LOOKUP_CACHE_TTL_MS',
+      'WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS', 'WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS', 'WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'WXBRIDGE_TRUST_PROXY',
+      'WXBRIDGE_RATE_LIMIT_WINDOW_S', 'WXBRIDGE_RATE_LIMIT_PER_CLIENT', 'WXBRIDGE_RATE_LIMIT_PER_IP', 'WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP',
+      'REDIS_URL', 'WXBRIDGE_REDIS_KEY_PREFIX']);
     expect([...CONFIG_VARIABLES].sort()).toEqual([...tested].sort());
   });
 
@@ -108,6 +129,11 @@ describe('loadConfig errors', () => {
     expect(error.code).toBe('config.invalid');
     expect([...new Set(namedVariables(error))].sort()).toEqual(['DATABASE_URL', 'NODE_ENV', 'PORT', 'WXBRIDGE_ACCESS_TOKEN_TTL', 'WXBRIDGE_DB_POOL_SIZE',
       'WXBRIDGE_ISSUER', 'WXBRIDGE_LOG_LEVEL', 'WXBRIDGE_MASTER_KEY', 'WXBRIDGE_SANDBOX']);
+  });
+
+  it('refuses a headers timeout longer than the request timeout (node:http would throw)', () => {
+    const error = failure({ WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS: '20000', WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS: '10000' });
+    expect(namedVariables(error)).toEqual(['WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS']);
   });
 
   it('refuses a master key that is not 32 bytes', () => {

@@ -4,6 +4,7 @@
  * ever come from the environment. Every problem is reported at once, named by its variable.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
@@ -19,6 +20,8 @@ const EnvSchema = z.object({
   WXBRIDGE_ISSUER: z.url({ protocol: /^https?$/ }).optional().describe('issuer URL; default http://localhost:$PORT'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional().describe('PostgreSQL URL; unset: embedded PostgreSQL'),
   WXBRIDGE_DB_POOL_SIZE: integer(1, 200).default(10),
+  WXBRIDGE_WORKERS: z.union([z.literal('auto'), integer(1, 64)]).default(1).describe('HTTP worker processes (node:cluster); auto = one per CPU'),
+  WXBRIDGE_LOOKUP_CACHE_TTL_MS: integer(0, 1000).default(500).describe('how long a process reuses a client, resource-server or WeChat-app lookup; 0 = no cache'),
   WXBRIDGE_DATA_DIR: z.string().min(1).default('.data'),
   WXBRIDGE_MASTER_KEY: z.base64().optional().refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
     message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
@@ -34,6 +37,18 @@ const EnvSchema = z.object({
   WXBRIDGE_ADMIN_TOKEN_TTL: integer(1, 3600).default(300).describe('lifetime (s) of access tokens for the admin API audience'),
   WXBRIDGE_SHUTDOWN_TIMEOUT_MS: integer(0, 120_000).default(10_000),
   WXBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Transport limits (test-catalogue H-04, H-05, H-07): slow clients must not hold sockets.
+  WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS: integer(100, 120_000).default(15_000).describe('time a client has to send the request headers'),
+  WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS: integer(100, 600_000).default(30_000).describe('time a client has to send the whole request'),
+  WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(100, 600_000).default(5000).describe('how long an idle keep-alive connection stays open'),
+  WXBRIDGE_TRUST_PROXY: z.union([z.enum(['true', 'false']), integer(0, 10)]).default(0).describe('reverse proxies in front (X-Forwarded-* trusted from that many hops)'),
+  // Token-endpoint rate limits (docs/decisions/0013): 0 = off.
+  WXBRIDGE_RATE_LIMIT_WINDOW_S: integer(1, 3600).default(60),
+  WXBRIDGE_RATE_LIMIT_PER_CLIENT: integer(0, 100_000_000).default(0),
+  WXBRIDGE_RATE_LIMIT_PER_IP: integer(0, 100_000_000).default(0),
+  WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: integer(0, 1_000_000).default(20),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional().describe('Redis for the rate-limit counters; unset: PostgreSQL'),
+  WXBRIDGE_REDIS_KEY_PREFIX: z.string().min(1).max(64).default('wxbridge:'),
 });
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -41,8 +56,19 @@ export type SandboxMode = 'on' | 'off' | 'auto';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
-  readonly http: { readonly port: number; readonly issuer: string | undefined; readonly shutdownTimeoutMs: number };
+  readonly http: {
+    readonly port: number;
+    readonly issuer: string | undefined;
+    readonly shutdownTimeoutMs: number;
+    readonly timeouts: HttpTimeouts;
+    /** Reverse-proxy hops whose X-Forwarded-* headers are trusted (0: none, the socket address is the client). */
+    readonly trustProxy: number;
+  };
   readonly database: { readonly url: string | undefined; readonly poolSize: number };
+  /** HTTP worker processes sharing the port (1: no cluster, the process serves itself). */
+  readonly workers: number;
+  /** Client, resource-server and WeChat-app lookups are reused this long (docs/decisions/0012). */
+  readonly cache: { readonly lookupTtlMs: number };
   readonly dataDir: string;
   readonly keys: { readonly masterKey: Buffer | undefined; readonly reloadIntervalMs: number };
   readonly admin: { readonly tokenTtl: number };
@@ -55,6 +81,20 @@ export interface Config {
     readonly cleanupIntervalMs: number;
   };
   readonly log: { readonly level: string };
+  readonly rateLimit: RateLimitConfig;
+}
+
+export interface HttpTimeouts { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number }
+
+/** Token-endpoint limits per fixed window (docs/decisions/0013); a limit of 0 is off. */
+export interface RateLimitConfig {
+  readonly windowSeconds: number;
+  readonly perClient: number;
+  readonly perIp: number;
+  readonly authFailuresPerIp: number;
+  /** Counters in Redis when set, else in PostgreSQL. */
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
 }
 
 /** The variables the schema knows; config/example.env must document exactly these. */
@@ -66,7 +106,7 @@ export function readConfigDefaults(configDir: string, nodeEnv: string | undefine
   if (!existsSync(file)) return {};
   const values = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
   for (const key of Object.keys(values)) {
-    if (key === 'WXBRIDGE_MASTER_KEY' || key === 'DATABASE_URL') {
+    if (key === 'WXBRIDGE_MASTER_KEY' || key === 'DATABASE_URL' || key === 'REDIS_URL') {
       throw new AppError('config.invalid', `${file}: ${key} is a secret and must come from the environment`);
     }
   }
@@ -83,6 +123,10 @@ export function loadConfig(env: Environment, options: { configDir?: string } = {
     throw new AppError('config.invalid', `invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const config = toConfig(parsed.data);
+  if (config.http.timeouts.headersMs > config.http.timeouts.requestMs) {
+    // node:http refuses a headers timeout longer than the request timeout.
+    throw new AppError('config.invalid', 'invalid configuration:\n  WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS: must not exceed WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS');
+  }
   const unsafe = productionProblems(config, parsed.data.WXBRIDGE_SANDBOX);
   if (unsafe.length > 0) {
     throw new AppError('config.unsafe_for_production', `refusing to start in production:\n  ${unsafe.join('\n  ')}`);
@@ -103,8 +147,16 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
   const sandbox = SANDBOX_VALUES[e.WXBRIDGE_SANDBOX];
   return {
     env: e.NODE_ENV,
-    http: { port: e.PORT, issuer: e.WXBRIDGE_ISSUER?.replace(/\/$/, ''), shutdownTimeoutMs: e.WXBRIDGE_SHUTDOWN_TIMEOUT_MS },
+    http: {
+      port: e.PORT,
+      issuer: e.WXBRIDGE_ISSUER?.replace(/\/$/, ''),
+      shutdownTimeoutMs: e.WXBRIDGE_SHUTDOWN_TIMEOUT_MS,
+      timeouts: { headersMs: e.WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS, requestMs: e.WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS },
+      trustProxy: e.WXBRIDGE_TRUST_PROXY === 'true' ? 1 : e.WXBRIDGE_TRUST_PROXY === 'false' ? 0 : e.WXBRIDGE_TRUST_PROXY,
+    },
     database: { url: e.DATABASE_URL, poolSize: e.WXBRIDGE_DB_POOL_SIZE },
+    workers: e.WXBRIDGE_WORKERS === 'auto' ? availableParallelism() : e.WXBRIDGE_WORKERS,
+    cache: { lookupTtlMs: e.WXBRIDGE_LOOKUP_CACHE_TTL_MS },
     dataDir: e.WXBRIDGE_DATA_DIR,
     keys: {
       masterKey: e.WXBRIDGE_MASTER_KEY === undefined ? undefined : Buffer.from(e.WXBRIDGE_MASTER_KEY, 'base64'),
@@ -121,6 +173,14 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       cleanupIntervalMs: e.WXBRIDGE_CLEANUP_INTERVAL_MS,
     },
     log: { level: e.WXBRIDGE_LOG_LEVEL },
+    rateLimit: {
+      windowSeconds: e.WXBRIDGE_RATE_LIMIT_WINDOW_S,
+      perClient: e.WXBRIDGE_RATE_LIMIT_PER_CLIENT,
+      perIp: e.WXBRIDGE_RATE_LIMIT_PER_IP,
+      authFailuresPerIp: e.WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP,
+      redisUrl: e.REDIS_URL,
+      redisKeyPrefix: e.WXBRIDGE_REDIS_KEY_PREFIX,
+    },
   };
 }
 

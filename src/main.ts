@@ -1,5 +1,10 @@
-/** Process entry: config → listen → createApp → serve; SIGTERM/SIGINT drain and close everything. */
-import { createApp } from './app.ts';
+/**
+ * Process entry: config → listen → createApp → serve; SIGTERM/SIGINT drain and close everything.
+ * WXBRIDGE_WORKERS > 1: this process becomes the primary (src/cluster/primary.ts) and each forked
+ * worker runs serve(), on the database and sandbox simulator the primary set up.
+ */
+import cluster from 'node:cluster';
+import { announceReady, requestWorkerSetup } from './cluster/worker-setup.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './http/server.ts';
 import { createLogger } from './logger.ts';
@@ -14,24 +19,42 @@ const config = (() => {
 })();
 
 const logger = createLogger(config.log);
-const http = await listen(config.http.port);
-const app = await createApp(config, { listeningPort: http.port, logger }).catch((error: unknown) => {
-  logger.fatal({ err: error }, 'wxbridge failed to start');
-  process.exit(1);
-});
-http.handle(app.callback);
-logger.info({ port: http.port, issuer: app.issuer }, `wxbridge listening on ${app.issuer}`);
-
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down: draining in-flight requests');
-  await http.stop(config.http.shutdownTimeoutMs);
-  await app.close();
-  logger.info('stopped');
-  logger.flush();
-  process.exit(0);
+// Each role loads only its own modules: the primary never loads the app (oidc-provider, koa), a little less memory.
+if (cluster.isPrimary && config.workers > 1) {
+  const { runPrimary } = await import('./cluster/primary.ts');
+  await runPrimary({ config, logger }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'wxbridge failed to start');
+    process.exit(1);
+  });
+} else {
+  await serve();
 }
-process.on('SIGTERM', () => { void shutdown('SIGTERM'); });
-process.on('SIGINT', () => { void shutdown('SIGINT'); });
+
+async function serve(): Promise<void> {
+  const setup = cluster.isWorker ? await requestWorkerSetup() : undefined;
+  const { createApp } = await import('./app.ts');
+  const http = await listen(config.http.port, undefined, config.http.timeouts);
+  const app = await createApp(config, { listeningPort: http.port, logger, ...(setup === undefined ? {} : { sandboxSimulator: setup.sandbox }) }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'wxbridge failed to start');
+    process.exit(1);
+  });
+  http.handle(app.callback);
+  logger.info({ port: http.port, issuer: app.issuer }, `wxbridge listening on ${app.issuer}`);
+  if (cluster.isWorker) announceReady();
+
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    await http.stop(config.http.shutdownTimeoutMs);
+    await app.close();
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => { void shutdown('SIGTERM'); });
+  process.on('SIGINT', () => { void shutdown('SIGINT'); });
+  // A worker whose primary is gone (killed) must not linger holding the port and the database.
+  if (cluster.isWorker) process.on('disconnect', () => { void shutdown('primary gone'); });
+}

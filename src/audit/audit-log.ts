@@ -1,7 +1,11 @@
 /**
- * The audit log (design.md §6): one INSERT per event on the hot path (a login or refresh), and a
- * filtered, cursor-paginated query for GET /admin/v1/audit. Recording never fails the operation it
- * describes: a failed insert is logged loudly instead (a login must not fail because of its audit).
+ * The audit log (design.md §6): events of the hot path (every login, refresh and client_credentials
+ * grant) and a filtered, cursor-paginated query for GET /admin/v1/audit. Writes are batched the
+ * natural way: an event recorded while no write is in flight is inserted at once; events recorded
+ * meanwhile wait for it and go together in one multi-row INSERT (under load, one statement for many
+ * token requests; bench/README.md). Each event keeps the time it was recorded. Recording never fails
+ * the operation it describes: a failed insert is logged loudly instead (a login must not fail
+ * because of its audit).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.ts';
@@ -54,9 +58,17 @@ export interface AuditPage {
 }
 
 export interface AuditLog {
+  /** Resolves once the event is written (or its failure logged). */
   record(entry: AuditEntry): Promise<void>;
   query(filter: AuditFilter): Promise<AuditPage>;
+  /** Resolves once every event recorded so far is written (before the database closes). */
+  flush(): Promise<void>;
 }
+
+/** Rows per INSERT (11 parameters each, far below PostgreSQL's 65 535). */
+const MAX_BATCH = 500;
+
+interface Pending { readonly entry: AuditEntry; readonly at: Date; readonly done: () => void }
 
 interface AuditRow {
   id: string; at: Date | string; actor: string; action: string; target: string | null; before: unknown; after: unknown;
@@ -66,16 +78,42 @@ interface AuditRow {
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(withoutSecrets(value)));
 
 export function createAuditLog(deps: { em: () => EntityManager; logger: Logger }): AuditLog {
-  return {
-    async record(entry) {
-      try {
-        await executeStatement(deps.em(), sql`
-          insert into audit_events (at, actor, action, target, before, after, outcome, reason, ip, client_id, account_id)
-          values (now(), ${entry.actor}, ${entry.action}, ${entry.target ?? null}, ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb,
-                  ${entry.outcome}, ${entry.reason ?? null}, ${entry.ip ?? null}, ${entry.clientId ?? null}, ${entry.accountId ?? null})`);
-      } catch (error) {
+  const queue: Pending[] = [];
+  let writing: Promise<void> | undefined;
+
+  async function insert(batch: readonly Pending[]): Promise<void> {
+    const rows = batch.map(({ entry, at }) => sql`(${at}, ${entry.actor}, ${entry.action}, ${entry.target ?? null}, ${json(entry.before)}::jsonb,
+      ${json(entry.after)}::jsonb, ${entry.outcome}, ${entry.reason ?? null}, ${entry.ip ?? null}, ${entry.clientId ?? null}, ${entry.accountId ?? null})`);
+    try {
+      await executeStatement(deps.em(), sql`
+        insert into audit_events (at, actor, action, target, before, after, outcome, reason, ip, client_id, account_id)
+        values ${sql.join(rows)}`);
+    } catch (error) {
+      for (const { entry } of batch) {
         deps.logger.error({ err: error, audit: { action: entry.action, actor: entry.actor, outcome: entry.outcome } }, 'audit event could not be recorded');
       }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      await insert(batch);
+      for (const pending of batch) pending.done();
+    }
+    writing = undefined;
+  }
+
+  return {
+    record(entry) {
+      return new Promise((resolve) => {
+        queue.push({ entry, at: new Date(), done: resolve });
+        writing ??= drain();
+      });
+    },
+
+    async flush() {
+      await writing;
     },
 
     async query(filter) {

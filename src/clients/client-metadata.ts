@@ -4,6 +4,7 @@
  * confidential service clients using client_credentials.
  */
 import { z } from 'zod';
+import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
 
 export const WECHAT_GRANT_TYPE = 'urn:wxbridge:params:oauth:grant-type:wechat-code';
 
@@ -31,6 +32,11 @@ export const MiniProgramClientInput = z.object({
   }).default('openid profile offline_access'),
   resources: Resources,
   defaultResource: ResourceUri.optional(),
+  /**
+   * How its ID tokens are signed. ES256 by default: a P-256 signature costs a third of an RSA-2048
+   * one on every login (bench/signing-algorithms.ts, docs/decisions/0012); RS256 stays available.
+   */
+  idTokenSigningAlg: z.enum(SIGNING_ALGORITHMS).default('ES256'),
 });
 
 export const ClientInput = z.discriminatedUnion('type', [ServiceClientInput, MiniProgramClientInput]);
@@ -51,6 +57,8 @@ export function toProviderMetadata(input: ParsedClientInput): Record<string, unk
     grant_types: [WECHAT_GRANT_TYPE, 'refresh_token'],
     scope: input.scope,
     wechat_appid: input.wechatAppId,
+    // Registered explicitly (OIDC Dynamic Client Registration §2 makes an omitted value mean RS256).
+    id_token_signed_response_alg: input.idTokenSigningAlg,
   };
 }
 
@@ -69,7 +77,9 @@ export function toClientInput(row: {
 }): ParsedClientInput {
   const common = { clientId: row.clientId, resources: row.resourceScopes, ...(row.defaultResource == null ? {} : { defaultResource: row.defaultResource }) };
   if (row.metadata['token_endpoint_auth_method'] !== 'none') return { type: 'service', ...common };
-  return { type: 'miniprogram', ...common, wechatAppId: text(row.metadata['wechat_appid'], ''), scope: text(row.metadata['scope'], 'openid') };
+  // Clients registered before ES256 became the default have no value: theirs is the OIDC default, RS256.
+  const idTokenSigningAlg = row.metadata['id_token_signed_response_alg'] === 'ES256' ? 'ES256' : 'RS256';
+  return { type: 'miniprogram', ...common, wechatAppId: text(row.metadata['wechat_appid'], ''), scope: text(row.metadata['scope'], 'openid'), idTokenSigningAlg };
 }
 
 function text(value: unknown, fallback: string): string {

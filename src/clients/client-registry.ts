@@ -11,6 +11,7 @@ import { ClientInput, toProviderMetadata } from './client-metadata.ts';
 import { generateClientSecret, hashClientSecret, matchesSecret } from './client-secrets.ts';
 import { createClientAdministration, type ClientAdministration } from './client-administration.ts';
 import { checkClientReferences } from './client-references.ts';
+import { createLookupCache } from '../lookup-cache.ts';
 import type { ResourceServerRegistry } from './resource-server-registry.ts';
 
 export interface RegisteredClient {
@@ -36,11 +37,25 @@ export interface ClientRegistryDeps {
   readonly em: () => EntityManager;
   readonly resourceServers: ResourceServerRegistry;
   readonly now?: () => Date;
+  /** Reuse a client read for this long (the token endpoint reads it several times per request; docs/decisions/0012). */
+  readonly cacheTtlMs?: number;
+}
+
+/** What the token endpoint needs of a stored client: a plain snapshot, shared by the cache's readers (never mutated). */
+interface ClientSnapshot {
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly secretHashes: readonly StoredSecretHash[];
+  readonly resourceAccess: ResourceAccess;
 }
 
 export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
   const now = deps.now ?? (() => new Date());
-  const load = (clientId: string): Promise<Client | null> => deps.em().fork().findOne(Client, { clientId });
+  const cache = createLookupCache<ClientSnapshot | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const read = async (clientId: string): Promise<ClientSnapshot | null> => {
+    const client = await deps.em().fork().findOne(Client, { clientId });
+    return client === null ? null : toSnapshot(client);
+  };
+  const load = (clientId: string): Promise<ClientSnapshot | null> => cache.get(clientId, read);
 
   return {
     ...createClientAdministration({ em: deps.em, resourceServers: deps.resourceServers, now }),
@@ -74,10 +89,12 @@ export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
     async findProviderMetadata(clientId) {
       const client = await load(clientId);
       if (client === null) return undefined;
-      if (client.secretHashes.length === 0) return client.metadata;
+      // A copy per caller: oidc-provider owns the object it is given.
+      const metadata = structuredClone(client.metadata) as Record<string, unknown>;
+      if (client.secretHashes.length === 0) return metadata;
       // oidc-provider requires a client_secret for secret-based auth; we hand it the hash set, and
       // the seam replaces its comparison with matchesSecret (src/oidc/oidc-provider-seam.ts).
-      return { ...client.metadata, client_secret: `hashed:${client.secretHashes.map((s) => s.hash).join(',')}` };
+      return { ...metadata, client_secret: `hashed:${client.secretHashes.map((s) => s.hash).join(',')}` };
     },
 
     async verifySecret(clientId, presented) {
@@ -86,10 +103,16 @@ export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
     },
 
     async findResourceAccess(clientId) {
-      const client = await load(clientId);
-      if (client === null) return null;
-      const resourceScopes = Object.fromEntries(Object.entries(client.resourceScopes).map(([uri, scopes]) => [uri, scopes === '' ? [] : scopes.split(' ')]));
-      return { resourceScopes, defaultResource: client.defaultResource ?? undefined };
+      return (await load(clientId))?.resourceAccess ?? null;
     },
   };
+}
+
+function toSnapshot(client: Client): ClientSnapshot {
+  const resourceScopes = Object.fromEntries(Object.entries(client.resourceScopes).map(([uri, scopes]) => [uri, Object.freeze(scopes === '' ? [] : scopes.split(' '))]));
+  return Object.freeze({
+    metadata: client.metadata,
+    secretHashes: client.secretHashes,
+    resourceAccess: Object.freeze({ resourceScopes: Object.freeze(resourceScopes), defaultResource: client.defaultResource ?? undefined }),
+  });
 }

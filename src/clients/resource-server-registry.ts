@@ -9,6 +9,7 @@ import { queryRows, sql } from '../db/sql.ts';
 import { parseOrThrow } from '../validation.ts';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
 import { ResourceServer } from './resource-server.entity.ts';
+import { createLookupCache } from '../lookup-cache.ts';
 
 const Scopes = z.string().trim().max(1000).regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be space-separated scope tokens');
 const Ttl = z.number().int().min(30).max(3600);
@@ -43,11 +44,14 @@ export interface ResourceServerRegistry {
   ensure(server: ResourceServerView): Promise<void>;
 }
 
-export function createResourceServerRegistry(deps: { em: () => EntityManager }): ResourceServerRegistry {
-  const find = async (uri: string): Promise<ResourceServerView | null> => {
+/** `cacheTtlMs`: reuse a read for this long (token requests read their resource server each time; docs/decisions/0012). */
+export function createResourceServerRegistry(deps: { em: () => EntityManager; cacheTtlMs?: number }): ResourceServerRegistry {
+  const cache = createLookupCache<ResourceServerView | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const read = async (uri: string): Promise<ResourceServerView | null> => {
     const row = await deps.em().fork().findOne(ResourceServer, { uri });
-    return row === null ? null : toView(row);
+    return row === null ? null : Object.freeze(toView(row));
   };
+  const find = (uri: string): Promise<ResourceServerView | null> => cache.get(uri, read);
   const get = async (uri: string): Promise<ResourceServerView> => {
     const server = await find(uri);
     if (server === null) throw new AppError('resource_server.not_found', `no resource server ${uri}`);

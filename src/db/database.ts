@@ -48,6 +48,46 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   };
 }
 
+/** A database resolved and migrated once by a primary process (src/cluster/) for its workers. */
+export interface PreparedDatabase {
+  /** What the workers connect to (DATABASE_URL, or the embedded cluster's URL). */
+  readonly url: string;
+  /** A small ORM for the primary's own checks; closed by release(). */
+  readonly orm: Orm;
+  release(): Promise<void>;
+  /** Releases the ORM and stops the embedded PostgreSQL, if this process started it. */
+  stop(): Promise<void>;
+}
+
+export async function prepareDatabase(config: Config, logger: Logger): Promise<PreparedDatabase> {
+  const { url, embedded } = await resolveDatabaseUrl(config, logger);
+  let orm: Orm | undefined;
+  try {
+    orm = await initOrm({ url, poolSize: 2 });
+    await applyOrCheckMigrations(orm, config, logger);
+  } catch (error) {
+    await orm?.close();
+    await embedded?.stop();
+    throw error;
+  }
+  const opened = orm;
+  let released = false;
+  const release = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    await opened.close();
+  };
+  return {
+    url,
+    orm: opened,
+    release,
+    async stop() {
+      await release();
+      await embedded?.stop();
+    },
+  };
+}
+
 async function applyOrCheckMigrations(orm: Orm, config: Config, logger: Logger): Promise<void> {
   if (config.env === 'production') {
     const pending = await orm.migrator.getPending();

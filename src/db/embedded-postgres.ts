@@ -25,6 +25,8 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
   readonly database: string;
   readonly onLog?: (line: string) => void;
+  /** Listen on this port instead of a free one (a restarted cluster keeps its clients' URLs). */
+  readonly port?: number;
 }
 
 interface Credentials { readonly password: string }
@@ -55,7 +57,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(join(pgDir, 'PG_VERSION'))) {
     await initCluster(binaries.initdb, pgDir, credentials, runAs);
   }
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const child = await spawnPostgres(binaries.postgres, pgDir, port, runAs, options.onLog);
   writeFileSync(ownerFile, String(process.pid));
   const url = await ensureDatabase(port, credentials, options.database);

@@ -13,10 +13,11 @@ import { SigningKeySchema } from '../keys/signing-key.entity.ts';
 import { OidcPayloadSchema } from '../oidc/oidc-payload.entity.ts';
 import { WeChatAppSchema } from '../wechat-apps/wechat-app.entity.ts';
 import { WeChatAccessTokenSchema } from '../wechat-apps/wechat-access-token.entity.ts';
+import { RateLimitCounterSchema } from '../rate-limits/rate-limit-counter.entity.ts';
 
 export const ENTITIES = [
   OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
-  WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema,
+  WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema, RateLimitCounterSchema,
 ];
 
 export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;

@@ -24,16 +24,21 @@ export function statusFor(code: ErrorCode): number {
   return STATUS[code] ?? 500;
 }
 
-export function createErrorMiddleware(logger: Logger): Middleware {
+/**
+ * `isUnavailable` recognises errors of an unreachable database (src/db/database-errors.ts, wired by
+ * app.ts): they are answered 503 `database.unavailable` with Retry-After, not 500 (test-catalogue P-04).
+ */
+export function createErrorMiddleware(logger: Logger, isUnavailable: (error: unknown) => boolean = () => false): Middleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (error) {
-      const code: ErrorCode | 'server_error' = error instanceof AppError ? error.code : 'server_error';
+      const code: ErrorCode | 'server_error' = error instanceof AppError ? error.code : isUnavailable(error) ? 'database.unavailable' : 'server_error';
       const status = code === 'server_error' ? 500 : statusFor(code);
       if (status >= 500) logger.error({ err: error, path: ctx.path }, 'request failed');
       ctx.status = status;
       ctx.set('Cache-Control', 'no-store');
+      if (status === 503) ctx.set('Retry-After', '5');
       ctx.body = { error: code, message: status < 500 && error instanceof Error ? error.message : 'internal error' };
     }
   };

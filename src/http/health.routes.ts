@@ -13,11 +13,22 @@ export function createHealthRoutes(checks: readonly ReadinessCheck[]): Router {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
-    const results = await Promise.all(checks.map(async (c) => [c.name, await c.check().catch(() => false)] as const));
+    const results = await Promise.all(checks.map(async (c) => [c.name, await withinDeadline(c.check())] as const));
     const ready = results.every(([, ok]) => ok);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'failing'])) };
   });
   return router;
+}
+
+/** A check that fails or hangs is failing (P-04: readiness must answer while PostgreSQL is down or stuck). */
+async function withinDeadline(check: Promise<boolean>, ms = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false); }, ms); });
+  try {
+    return await Promise.race([check.catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -5,6 +5,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HttpTimeouts } from '../config.ts';
+
+/** The defaults of config.ts (WXBRIDGE_HTTP_*_TIMEOUT_MS), for callers without a configuration. */
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { headersMs: 15_000, requestMs: 30_000, keepAliveMs: 5000 };
 
 export interface HttpServer {
   readonly server: Server;
@@ -14,11 +18,17 @@ export interface HttpServer {
   stop(graceMs: number): Promise<void>;
 }
 
-export async function listen(port: number, host?: string): Promise<HttpServer> {
+export async function listen(port: number, host?: string, timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<HttpServer> {
   let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   let stopping = false;
   const inFlight = new Set<ServerResponse>();
-  const server = createServer({ headersTimeout: 15_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const server = createServer({
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // node checks the two timeouts only this often (default 30 s): a slowloris socket would outlive them by that much.
+    connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(timeouts.headersMs / 4))),
+  }, (req, res) => {
     inFlight.add(res);
     res.once('close', () => { inFlight.delete(res); });
     if (stopping) res.setHeader('Connection', 'close');

@@ -4,6 +4,7 @@
  * are generic; the cause is logged.
  */
 import type { Context, Middleware } from 'koa';
+import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -68,7 +69,8 @@ export function createMeErrorMiddleware(logger: Logger): Middleware {
         render(ctx, error.status, error.error, error.message);
         return;
       }
-      const mapped = error instanceof AppError ? MAPPED[error.code] : undefined;
+      // An unreachable PostgreSQL is transient: 503 with Retry-After, not 500 (test-catalogue P-04).
+      const mapped = error instanceof AppError ? MAPPED[error.code] : isDatabaseUnavailable(error) ? MAPPED['database.unavailable'] : undefined;
       if (mapped === undefined) {
         logger.error({ err: error, path: ctx.path }, '/me request failed');
         render(ctx, 500, 'server_error', 'internal error');

@@ -6,10 +6,12 @@ import type { FindAccount } from 'oidc-provider';
 import { buildAccountClaims } from '../accounts/account-claims.ts';
 import type { AccountRepository } from '../accounts/account.repository.ts';
 import { clientWeChatAppId } from './client-metadata-access.ts';
+import type { LoginAccountMemo } from './login-account-memo.ts';
 
-export function createFindAccount(deps: { accounts: Pick<AccountRepository, 'findById' | 'findIdentity'> }): FindAccount {
+export function createFindAccount(deps: { accounts: Pick<AccountRepository, 'findById' | 'findIdentity'>; signedIn?: Pick<LoginAccountMemo, 'recall'> }): FindAccount {
   return async (ctx, sub) => {
-    const account = await deps.accounts.findById(sub);
+    // A login's own request already holds the account it just signed in (and found active).
+    const account = deps.signedIn?.recall(ctx, sub) ?? await deps.accounts.findById(sub);
     if (account === null || account.status !== 'active') return undefined;
     return {
       accountId: account.id,

@@ -20,3 +20,8 @@ declare module 'oidc-provider/lib/helpers/initialize_keystore.js' {
   /** Called with `this` = the Provider: validates `jwks` and replaces its keystore and published JWKS. */
   export default function initializeKeystore(this: unknown, jwks: { keys: unknown[] }): void;
 }
+
+declare module 'oidc-provider/lib/helpers/weak_cache.js' {
+  /** The provider's private instance state (configuration, grantTypeHandlers, …). */
+  export default function instance(provider: unknown): Record<string, unknown>;
+}

@@ -8,6 +8,7 @@ import type { JWK } from 'jose';
 import { issueTokens } from 'oidc-provider/lib/helpers/grant_common.js';
 import * as grantHelpers from 'oidc-provider/lib/helpers/grants.js';
 import initializeKeystore from 'oidc-provider/lib/helpers/initialize_keystore.js';
+import instance from 'oidc-provider/lib/helpers/weak_cache.js';
 
 export interface SecretVerifier {
   verifySecret(clientId: string, presented: string): Promise<boolean>;
@@ -76,4 +77,23 @@ export function useUnauthorizedClientForDisallowedGrants(provider: Provider): vo
  */
 export function replaceSigningKeys(provider: Provider, keys: readonly JWK[]): void {
   initializeKeystore.call(provider, { keys: keys.map((key) => ({ ...key })) });
+}
+
+type GrantHandler = (ctx: KoaContextWithOIDC) => Promise<void>;
+
+/**
+ * Runs `guard` before every registered grant handler: after oidc-provider has parsed the request,
+ * authenticated the client and checked the grant type (lib/actions/token.js looks the handler up in
+ * the provider's private grantTypeHandlers map at callTokenHandler). The per-client rate limit needs
+ * exactly that point: the client is known, and no WeChat code has been spent yet (docs/decisions/0013).
+ * Call it after the last grant is registered.
+ */
+export function guardGrantHandlers(provider: Provider, guard: GrantHandler): void {
+  const { grantTypeHandlers } = instance(provider) as { grantTypeHandlers: Map<string, GrantHandler> };
+  for (const [grantType, handler] of grantTypeHandlers) {
+    grantTypeHandlers.set(grantType, async (ctx) => {
+      await guard(ctx);
+      await handler(ctx);
+    });
+  }
 }

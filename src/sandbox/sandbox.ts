@@ -1,8 +1,10 @@
 /**
- * Sandbox mode (design.md §8): the WeChat simulator runs in-process on a loopback port, a demo
- * mini-program app and the public client `sandbox-miniprogram` are seeded, and
- * `POST /sandbox/wx-login {"user":"alice"}` plays the phone's wx.login() and returns a fresh code;
- * `POST /sandbox/phone-code {"user":"alice"}` plays the getPhoneNumber button (wechat-api §5.1).
+ * Sandbox mode (design.md §8): a WeChat simulator on a loopback port, a demo mini-program app and
+ * the public client `sandbox-miniprogram`; `POST /sandbox/wx-login {"user":"alice"}` plays the
+ * phone's wx.login() and returns a fresh code, `POST /sandbox/phone-code {"user":"alice"}` plays
+ * the getPhoneNumber button (wechat-api §5.1). There is one simulator per wxbridge — with several
+ * workers the primary's — so the routes mint codes through its control API (/__simulator/*): a code
+ * minted by one worker is redeemed by whichever worker serves the token request.
  */
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
@@ -23,23 +25,48 @@ const SANDBOX_OPEN_PLATFORM = 'sandbox-open-platform';
 const sandboxUser = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.-]');
 const WxLoginBody = z.object({ user: sandboxUser });
 const PhoneCodeBody = z.object({ user: sandboxUser, phoneNumber: z.string().regex(/^1[3-9]\d{9}$/, 'a mainland mobile number').optional() });
+const MintedCode = z.object({ code: z.string().min(1) });
+
+/** Where the sandbox's simulator listens and the demo app's secret it knows (handed from the primary to each worker). */
+export interface SandboxSimulatorRef {
+  readonly url: string;
+  readonly appSecret: string;
+}
+
+export interface SandboxSimulator extends SandboxSimulatorRef {
+  close(): Promise<void>;
+}
 
 export interface Sandbox {
   readonly wechatApiBaseUrl: string;
   readonly routes: Router;
-  close(): Promise<void>;
 }
 
+/** design.md §7: `auto` is on outside production while no real WeChat app is configured. */
+export async function isSandboxWanted(config: { env: string; sandbox: 'on' | 'off' | 'auto' }, apps: Pick<WeChatAppRegistry, 'list'>): Promise<boolean> {
+  if (config.sandbox !== 'auto') return config.sandbox === 'on';
+  if (config.env === 'production') return false;
+  return (await apps.list()).every((app) => app.appId === SANDBOX_APP_ID);
+}
+
+/** Starts the simulator with the demo app (a new secret each start: its state is in memory). */
+export async function startSandboxSimulator(): Promise<SandboxSimulator> {
+  const simulator = createWeChatSimulator();
+  const appSecret = randomBytes(16).toString('hex');
+  simulator.registerApp({ appId: SANDBOX_APP_ID, secret: appSecret, kind: 'miniprogram', openPlatformId: SANDBOX_OPEN_PLATFORM });
+  const { url } = await simulator.listen(0, '127.0.0.1');
+  return { url, appSecret, close: () => simulator.close() };
+}
+
+/** Seeds the demo app, resource server and client (idempotent: every worker may run it) and builds the routes. */
 export async function startSandbox(deps: {
   apps: WeChatAppRegistry;
   clients: Pick<ClientRegistry, 'register'>;
   resourceServers: Pick<ResourceServerRegistry, 'add'>;
+  simulator: SandboxSimulatorRef;
 }): Promise<Sandbox> {
-  const simulator = createWeChatSimulator();
-  const secret = randomBytes(16).toString('hex'); // new each start: the simulator's state is in memory
-  simulator.registerApp({ appId: SANDBOX_APP_ID, secret, kind: 'miniprogram', openPlatformId: SANDBOX_OPEN_PLATFORM });
-  const { url } = await simulator.listen(0, '127.0.0.1');
-  await deps.apps.upsert({ appId: SANDBOX_APP_ID, kind: 'miniprogram', secret, name: 'wxbridge sandbox mini-program', openPlatformId: SANDBOX_OPEN_PLATFORM });
+  const { simulator } = deps;
+  await deps.apps.upsert({ appId: SANDBOX_APP_ID, kind: 'miniprogram', secret: simulator.appSecret, name: 'wxbridge sandbox mini-program', openPlatformId: SANDBOX_OPEN_PLATFORM });
   await ignoreConflict(deps.resourceServers.add({ uri: SANDBOX_RESOURCE, scopes: 'demo:read demo:write', accessTokenTtl: 600 }));
   await ignoreConflict(deps.clients.register({
     type: 'miniprogram',
@@ -49,19 +76,27 @@ export async function startSandbox(deps: {
     resources: { [SANDBOX_RESOURCE]: 'demo:read demo:write' },
   }));
 
+  const mint = async (path: 'codes' | 'phone-codes', body: Record<string, string>): Promise<string> => {
+    const response = await fetch(`${simulator.url}/__simulator/${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appId: SANDBOX_APP_ID, ...body }),
+      signal: AbortSignal.timeout(5000),
+    }).catch((error: unknown) => { throw new AppError('wechat.unavailable', 'the sandbox WeChat simulator is not reachable', { cause: error }); });
+    if (response.status !== 201) throw new AppError('wechat.unavailable', `the sandbox WeChat simulator answered ${response.status}`);
+    return MintedCode.parse(await response.json()).code;
+  };
+
   const routes = new Router({ prefix: '/sandbox' });
   routes.post('/wx-login', async (ctx) => {
     const { user } = parseOrThrow(WxLoginBody, await readJsonBody(ctx, 4096), 'request.invalid');
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { code: simulator.issueCode({ appId: SANDBOX_APP_ID, user }), expires_in: 300 };
+    ctx.body = { code: await mint('codes', { user }), expires_in: 300 };
   });
   routes.post('/phone-code', async (ctx) => {
     const { user, phoneNumber } = parseOrThrow(PhoneCodeBody, await readJsonBody(ctx, 4096), 'request.invalid');
     ctx.set('Cache-Control', 'no-store');
-    const issued = simulator.issuePhoneCode({ appId: SANDBOX_APP_ID, user, ...(phoneNumber === undefined ? {} : { phoneNumber }) });
-    ctx.body = { code: issued.code, expires_in: 300 };
+    ctx.body = { code: await mint('phone-codes', { user, ...(phoneNumber === undefined ? {} : { phoneNumber }) }), expires_in: 300 };
   });
-  return { wechatApiBaseUrl: url, routes, close: () => simulator.close() };
+  return { wechatApiBaseUrl: simulator.url, routes };
 }
 
 async function ignoreConflict(operation: Promise<unknown>): Promise<void> {

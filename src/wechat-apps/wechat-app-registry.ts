@@ -9,6 +9,7 @@ import { queryRows, sql } from '../db/sql.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import { parseOrThrow } from '../validation.ts';
 import { WECHAT_APP_KINDS, WeChatApp, type WeChatAppKind } from './wechat-app.entity.ts';
+import { createLookupCache } from '../lookup-cache.ts';
 
 export const WeChatAppInput = z.object({
   appId: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex characters'),
@@ -30,10 +31,20 @@ export interface WeChatAppCredentials extends WeChatAppView { readonly secret: s
 
 const secretContext = (appId: string): string => `wechat_app_secret:${appId}`;
 
-export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretBox: SecretBox }) {
+/**
+ * `cacheTtlMs`: reuse an app with its opened secret for this long, so a login neither reads the row
+ * nor decrypts the secret each time (docs/decisions/0012); the plaintext then lives in process memory.
+ */
+export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretBox: SecretBox; cacheTtlMs?: number }) {
   const toView = (app: WeChatApp): WeChatAppView => ({
     appId: app.appId, kind: app.kind as WeChatAppKind, name: app.name ?? null, openPlatformId: app.openPlatformId ?? null,
   });
+  const credentials = createLookupCache<WeChatAppCredentials | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const readCredentials = async (appId: string): Promise<WeChatAppCredentials | null> => {
+    const app = await deps.em().fork().findOne(WeChatApp, { appId });
+    if (app === null) return null;
+    return Object.freeze({ ...toView(app), secret: deps.secretBox.open(app.secretCiphertext, secretContext(appId)) });
+  };
 
   return {
     /** Adds an app, or replaces its settings and secret when it exists (idempotent for scripts). */
@@ -77,10 +88,8 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
     },
 
     /** The app with its opened secret, for a code exchange only; null when unknown. */
-    async findCredentials(appId: string): Promise<WeChatAppCredentials | null> {
-      const app = await deps.em().fork().findOne(WeChatApp, { appId });
-      if (app === null) return null;
-      return { ...toView(app), secret: deps.secretBox.open(app.secretCiphertext, secretContext(appId)) };
+    findCredentials(appId: string): Promise<WeChatAppCredentials | null> {
+      return credentials.get(appId, readCredentials);
     },
   };
 }

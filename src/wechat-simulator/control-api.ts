@@ -3,7 +3,7 @@
 // phone codes, token invalidation, session keys and legacy encrypted/signed data (items 13–15).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { faultSchema, issueCodeSchema, settingsSchema, simulatedAppSchema, userFlagsSchema } from './control-schemas.ts';
+import { faultSchema, issueCodeBatchSchema, issueCodeSchema, settingsSchema, simulatedAppSchema, userFlagsSchema } from './control-schemas.ts';
 import { invalidateTokensSchema, issuePhoneCodeSchema, legacyDataSchema, sessionKeySchema, signedDataSchema } from './control-schemas.ts';
 import type { SimulatorSettings } from './control-schemas.ts';
 import * as sim from './simulator-state.ts';
@@ -59,6 +59,13 @@ function issueCode(state: sim.SimulatorState, body: unknown): ControlReply {
   return { status: 201, body: { code, openid, ...(unionid === null ? {} : { unionid }) } };
 }
 
+function issueCodeBatch(state: sim.SimulatorState, body: unknown): ControlReply {
+  const { appId, users, scope } = parse(issueCodeBatchSchema, body);
+  sim.getApp(state, appId);
+  const codes = users.map((user) => sim.issueCode(state, { appId, user, ...(scope === undefined ? {} : { scope }) }));
+  return { status: 201, body: { codes } };
+}
+
 function applySettings(state: sim.SimulatorState, settings: SimulatorSettings): void {
   Object.assign(state.contentTypes, settings.contentTypes ?? {});
   if (settings.latencyMs !== undefined) state.latencyMs = settings.latencyMs;
@@ -73,6 +80,7 @@ const ROUTES: readonly Route[] = [
     return NO_CONTENT;
   }),
   route('POST', /^\/codes$/, issueCode),
+  route('POST', /^\/codes\/batch$/, issueCodeBatch),
   route('POST', /^\/faults$/, (state, body) => {
     state.faults.push(parse(faultSchema, body));
     return NO_CONTENT;

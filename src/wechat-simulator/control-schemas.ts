@@ -30,6 +30,13 @@ export const issueCodeSchema = z.strictObject({
   scope: scopeSchema.exactOptional(),
 });
 
+/** Many codes in one call (benchmarks mint thousands before a measured phase). */
+export const issueCodeBatchSchema = z.strictObject({
+  appId: nonEmpty,
+  users: z.array(nonEmpty).min(1).max(2000),
+  scope: scopeSchema.exactOptional(),
+});
+
 export const userFlagsSchema = z.strictObject({ blocked: z.boolean().exactOptional() });
 
 const target = { endpoint: endpointSchema.exactOptional(), times: z.number().int().min(1).exactOptional() };
@@ -42,6 +49,14 @@ export const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('kind', [
     status: z.number().int().min(300).max(599).exactOptional(),
   }),
   z.strictObject({ ...target, kind: z.literal('delay'), ms }),
+  z.strictObject({
+    ...target,
+    kind: z.literal('raw'),
+    body: z.string().max(65_536),
+    status: z.number().int().min(200).max(599).exactOptional(),
+    contentType: contentType.exactOptional(),
+    ms: ms.exactOptional(),
+  }),
   z.strictObject({
     ...target,
     kind: z.literal('burn_code_then'),

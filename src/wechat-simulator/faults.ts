@@ -31,6 +31,11 @@ export type Fault =
   | (FaultTarget & { readonly kind: 'errcode'; readonly errcode: number; readonly errmsg?: string })
   /** A transport-level failure; `status` (default 502) is for `http_status`. The code is untouched. */
   | (FaultTarget & { readonly kind: TransportFaultKind; readonly status?: number })
+  /**
+   * Answers exactly these bytes (status default 200, Content-Type default the endpoint's) without
+   * processing the request, after `ms` (default 0): for fuzzing the client's parser (test-catalogue C-06).
+   */
+  | (FaultTarget & { readonly kind: 'raw'; readonly body: string; readonly status?: number; readonly contentType?: string; readonly ms?: number })
   /** Waits `ms`, then processes and answers normally. */
   | (FaultTarget & { readonly kind: 'delay'; readonly ms: number })
   /** §3.3: processes the request (the code is consumed) but the caller sees an error, a late answer or a reset. */

@@ -60,6 +60,7 @@ export type RequestOutcome =
   | 'ok'
   | number
   | 'not_found'
+  | 'raw'
   | TransportFaultKind;
 
 export interface SimulatorRequest {

@@ -101,6 +101,10 @@ async function applyFault(ex: Exchange, fault: Fault): Promise<RequestOutcome> {
       return burnCodeThen(ex, fault);
     case 'connection_reset':
       return resetConnection(ex);
+    case 'raw':
+      await waiter.wait(fault.ms ?? state.latencyMs);
+      writeRawReply(ex.res, { status: fault.status ?? 200, contentType: fault.contentType ?? state.contentTypes[ex.endpoint], body: fault.body });
+      return 'raw';
     default:
       await waiter.wait(state.latencyMs);
       writeRawReply(ex.res, transportFaultReply(fault.kind, ex.endpoint, state.contentTypes[ex.endpoint], fault.status));

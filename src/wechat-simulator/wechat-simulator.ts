@@ -32,10 +32,12 @@
 //   checksession, resetusersessionkey, getuserphonenumber (POST JSON); official vectors in official-vectors.ts,
 //   the client-side crypto in legacy-crypto.ts.
 // Fault = errcode {errcode, errmsg?} | empty_body | non_json_body | html_body | truncated_json | connection_reset
-//   | http_status {status? = 502} | delay {ms} | burn_code_then {then: errcode|delay|connection_reset, errcode?, ms?},
+//   | http_status {status? = 502} | delay {ms} | burn_code_then {then: errcode|delay|connection_reset, errcode?, ms?}
+//   | raw {body, status? = 200, contentType?, ms? = latency} (exactly these bytes, the code untouched),
 //   each with optional {endpoint?: WeChatEndpoint, times? = 1} (faults.ts).
 // Control API (control-api.ts, JSON; 400 {error, message} on bad input): POST /__simulator/apps, POST /__simulator/codes
-//   → {code, openid, unionid?}, POST /__simulator/phone-codes, POST /__simulator/access-tokens/invalidate,
+//   → {code, openid, unionid?}, POST /__simulator/codes/batch {appId, users[≤2000], scope?} → {codes} (same order),
+//   POST /__simulator/phone-codes, POST /__simulator/access-tokens/invalidate,
 //   PUT /__simulator/session-keys, POST /__simulator/legacy-data/encrypted|signed, POST|DELETE /__simulator/faults,
 //   POST /__simulator/users/:user/flags, PUT /__simulator/settings {contentTypes?, latencyMs?, errmsgStyle?},
 //   GET|DELETE /__simulator/requests, GET /__simulator/requests/counts.

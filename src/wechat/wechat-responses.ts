@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { WeChatError, weChatErrorFor } from './wechat-errors.ts';
 
 const nonEmptyString = z.string().min(1);
+/**
+ * openid / unionid: stored and compared as text (varchar(64)). Real ones are 28 URL-safe characters;
+ * anything with a control character (PostgreSQL refuses NUL) or longer than the column is a garbled
+ * answer, not an identity (test-catalogue C-06: found by test/reliability/wechat-response-fuzz.test.ts).
+ */
+const identifier = z.string().regex(/^[\x21-\x7e]{1,64}$/);
 
 // `errcode: 0` is a doc artifact on these endpoints but must be accepted (§1.5); extra keys such as
 // the pre-2018 `expires_in` are tolerated by loose objects.
@@ -13,8 +19,8 @@ const successEnvelope = { errcode: z.literal(0).optional(), errmsg: z.unknown().
 export const jscode2SessionSuccess = z.looseObject({
   ...successEnvelope,
   session_key: nonEmptyString,
-  openid: nonEmptyString,
-  unionid: nonEmptyString.optional(),
+  openid: identifier,
+  unionid: identifier.optional(),
 });
 export type Jscode2SessionSuccess = z.infer<typeof jscode2SessionSuccess>;
 
@@ -25,9 +31,9 @@ export const oauthAccessTokenSuccess = z.looseObject({
   // Not used by us; tolerate the string spelling rather than fail a login over it.
   expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]),
   refresh_token: nonEmptyString,
-  openid: nonEmptyString,
+  openid: identifier,
   scope: z.string(),
-  unionid: nonEmptyString.optional(),
+  unionid: identifier.optional(),
   // Anything but a recognised 0/1 fails the parse: an unreadable flag must not let a snapshot in.
   is_snapshotuser: z.union([z.literal([0, 1, '0', '1']), z.boolean()]).optional(),
 });

@@ -1,6 +1,7 @@
 /** A pino destination that keeps every log line, so tests can search all of them (house-style §7). */
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/logger.ts';
+import { leakWatch } from './leak-watch.ts';
 
 export interface CapturedLogs {
   readonly logger: Logger;
@@ -15,5 +16,6 @@ export function captureLogs(level = 'debug'): CapturedLogs {
       callback();
     },
   });
+  leakWatch.logs(() => lines);
   return { logger: createLogger({ level, destination }), lines };
 }

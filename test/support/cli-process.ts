@@ -3,6 +3,7 @@
  * database and master key, the way an operator runs it next to a running server.
  */
 import { spawn } from 'node:child_process';
+import { leakWatch } from './leak-watch.ts';
 import type { TestApp } from './test-app.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -37,6 +38,10 @@ export function runCli(app: TestApp, args: readonly string[], options: CliOption
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
+      // stdout answers the operator (a new client secret is shown once); stderr is the CLI's log.
+      leakWatch.secret('client secret', /(?:client_secret: |"clientSecret":\s*")([\w-]+)/.exec(stdout)?.[1]);
+      leakWatch.response(stdout, args[0] === 'clients' && ['add', 'rotate-secret'].includes(args[1] ?? ''));
+      leakWatch.logs(() => [stderr]);
       resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) as unknown });
     });
   });

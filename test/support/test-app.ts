@@ -15,6 +15,7 @@ import { createSecretBox } from '../../src/keys/secret-box.ts';
 import { createWeChatSimulator, type WeChatSimulator } from '../../src/wechat-simulator/wechat-simulator.ts';
 import { captureLogs } from './captured-logs.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { leakWatch } from './leak-watch.ts';
 
 export const CONFIG_DIR = new URL('../../config', import.meta.url).pathname;
 
@@ -47,20 +48,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const wechatUrl = options.wechat === undefined ? (await wechat.listen()).url : undefined;
   const masterKey = options.masterKey ?? randomBytes(32).toString('base64');
   const captured = captureLogs();
-  let http: HttpServer = await listen(0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${http.port}`;
-  const config = loadConfig({
+  const env = {
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     WXBRIDGE_MASTER_KEY: masterKey,
-    WXBRIDGE_ISSUER: baseUrl,
     ...(wechatUrl === undefined ? {} : { WXBRIDGE_WECHAT_API_BASE_URL: wechatUrl }),
-    ...options.env,
-  }, { configDir: CONFIG_DIR });
+  };
+  // The server's timeouts come from options.env too (transport tests use short ones); the issuer needs the port first.
+  const { timeouts } = loadConfig({ ...env, ...options.env }, { configDir: CONFIG_DIR }).http;
+  let http: HttpServer = await listen(0, '127.0.0.1', timeouts);
+  const baseUrl = `http://127.0.0.1:${http.port}`;
+  const config = loadConfig({ ...env, WXBRIDGE_ISSUER: baseUrl, ...options.env }, { configDir: CONFIG_DIR });
   let app: App | undefined = await createApp(config, { listeningPort: http.port, logger: captured.logger });
   http.handle(app.callback);
   const orm: Orm = await initOrm({ url: database.url, poolSize: 2 });
-  const admin = createAdminServices({ orm, secretBox: createSecretBox(Buffer.from(masterKey, 'base64')), config, issuer: baseUrl, logger: captured.logger });
+  const admin = watchedAdmin(createAdminServices({ orm, secretBox: createSecretBox(Buffer.from(masterKey, 'base64')), config, issuer: baseUrl, logger: captured.logger }));
+  leakWatch.secret('master key', masterKey);
 
   const stopApp = async (): Promise<void> => {
     await http.stop(2000);
@@ -81,10 +84,30 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     baseUrl, issuer: baseUrl, wechat, database, admin, masterKey, logs: captured.lines, config,
     async restart() {
       await stopApp();
-      http = await listen(Number(new URL(baseUrl).port), '127.0.0.1');
+      http = await listen(Number(new URL(baseUrl).port), '127.0.0.1', timeouts);
       app = await createApp(config, { listeningPort: http.port, logger: captured.logger });
       http.handle(app.callback);
     },
     stop,
+  };
+}
+
+/** The operator's services, telling the leak watch every AppSecret and client secret they handle. */
+function watchedAdmin(admin: AdminServices): AdminServices {
+  const { clients, apps } = admin;
+  const seen = async <T extends { clientSecret?: string | undefined }>(result: Promise<T>): Promise<T> => {
+    const value = await result;
+    leakWatch.secret('client secret', value.clientSecret);
+    return value;
+  };
+  return {
+    ...admin,
+    apps: { ...apps, upsert: (input) => { leakWatch.secret('app secret', input.secret); return apps.upsert(input); } },
+    clients: {
+      ...clients,
+      register: (...args) => seen(clients.register(...args)),
+      registerAdmin: (...args) => seen(clients.registerAdmin(...args)),
+      rotateSecret: (...args) => seen(clients.rotateSecret(...args)),
+    },
   };
 }

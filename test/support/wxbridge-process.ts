@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll } from 'vitest';
 import { findFreePort } from '../../src/db/postmaster.ts';
+import { leakWatch } from './leak-watch.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -30,7 +31,7 @@ export interface ProcessWorkspace {
    * copy of one made once per file, so that only the tests about a first start pay for initdb.
    */
   preparedDataDir(): Promise<string>;
-  /** Spawns `node src/main.ts` with exactly PATH, PORT (a free port) and `env`. */
+  /** Spawns `node src/main.ts` with exactly PATH, PORT (a free one unless `env` names it) and `env`. */
   start(env: Readonly<Record<string, string>>): Promise<WxbridgeProcess>;
 }
 
@@ -94,7 +95,8 @@ export function createProcessWorkspace(): ProcessWorkspace {
       return dir;
     },
     async start(env) {
-      const port = await findFreePort();
+      // A PORT in `env` is kept (a restarted process must keep its issuer URL); else a free one.
+      const port = env['PORT'] === undefined ? await findFreePort() : Number(env['PORT']);
       const child = spawn(process.execPath, ['src/main.ts'], {
         cwd: ROOT,
         env: { PATH: process.env['PATH'], PORT: String(port), ...env },
@@ -102,6 +104,8 @@ export function createProcessWorkspace(): ProcessWorkspace {
       });
       children.push(child);
       let output = '';
+      leakWatch.secret('master key', env['WXBRIDGE_MASTER_KEY']);
+      leakWatch.logs(() => [output]);
       child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
       child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

@@ -29,6 +29,17 @@ describe('control API: apps and codes', () => {
     expect(session).toMatchObject({ openid: t.sim.openIdOf(APP.appId, 'carol'), unionid: t.sim.unionIdOf('op-x', 'carol') });
   });
 
+  it('mints many codes in one call, in the order of the users', async () => {
+    const t = await startSimulator();
+    const minted = await control(t, 'POST', '/codes/batch', { appId: MINI.appId, users: ['ann', 'bob'] });
+    expect(minted.status).toBe(201);
+    const { codes } = minted.json as { codes: string[] };
+    expect(codes).toHaveLength(2);
+    const session = JSON.parse((await exchangeLogin(t, MINI, codes[1] ?? '')).raw) as unknown;
+    expect(session).toMatchObject({ openid: t.sim.openIdOf(MINI.appId, 'bob') });
+    expect((await control(t, 'POST', '/codes/batch', { appId: MINI.appId, users: [] })).status).toBe(400);
+  });
+
   it('omits unionid for an unbound app', async () => {
     const t = await startSimulator();
     const minted = await control(t, 'POST', '/codes', { appId: MINI.appId, user: 'carol' });

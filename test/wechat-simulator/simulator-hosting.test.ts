@@ -80,6 +80,11 @@ describe('main.ts (separate process)', () => {
     expect(() => parseSimulatorArgs(['--port', 'http'])).toThrow(/--port/);
     expect(() => parseSimulatorArgs(['--verbose'])).toThrow();
   });
+
+  it('takes --login-quota (benchmarks log the same users in more than 100 times a minute)', () => {
+    expect(parseSimulatorArgs(['--login-quota', '100000'])).toMatchObject({ perUserMinuteQuota: 100_000 });
+    expect(() => parseSimulatorArgs(['--login-quota', '0'])).toThrow(/--login-quota/);
+  });
 });
 
 describe('close()', () => {

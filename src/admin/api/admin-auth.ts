@@ -5,7 +5,7 @@
  * against the keys this instance publishes. Failures follow RFC 6750 §3.
  */
 import type { Context, Next } from 'koa';
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { ResourceAccess } from '../../clients/client-registry.ts';
 import { ADMIN_SCOPE } from '../admin-audience.ts';
 import type { AdminActor } from '../audited.ts';
@@ -40,12 +40,19 @@ export function createAdminAuthentication(deps: AdminAuthDeps): (ctx: Context) =
     return keySet;
   };
 
+  // OIDC Core §10.1, test-catalogue J-07: with several published keys a token must name its key; jose
+  // would otherwise pick the only key of the token's alg (found by test/reliability/bearer-verifier-fuzz.test.ts).
+  const keyNamedByKid: JWTVerifyGetKey = (header, token) => {
+    if (typeof header.kid !== 'string') throw new joseErrors.JWSInvalid('the token names no kid');
+    return currentKeySet()(header, token);
+  };
+
   return async (ctx) => {
     const match = BEARER.exec(ctx.get('Authorization'));
     if (match?.[1] === undefined) return new Refusal(401, 'unauthorized', 'a bearer access token for the admin API is required');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], currentKeySet(), {
+      ({ payload } = await jwtVerify(match[1], keyNamedByKid, {
         issuer: deps.issuer, audience: deps.audience, typ: 'at+jwt', algorithms: ['RS256', 'ES256'], requiredClaims: ['exp', 'iat', 'sub'],
       }));
     } catch (error) {

@@ -13,6 +13,7 @@ import { clientWeChatAppId } from '../client-metadata-access.ts';
 import { createTokenIssuer } from '../oidc-provider-seam.ts';
 import { resolveLoginScope } from './grant-scope.ts';
 import { toOAuthError } from './wechat-grant-errors.ts';
+import type { LoginAccountMemo } from '../login-account-memo.ts';
 
 export const WECHAT_GRANT_PARAMETERS = ['code', 'scope', 'resource', 'phone_code'] as const;
 
@@ -35,6 +36,8 @@ export interface WeChatGrantDeps {
   readonly signIn: WeChatSignIn;
   readonly clients: Pick<ClientRegistry, 'findResourceAccess'>;
   readonly logger: Logger;
+  /** Hands the signed-in account to findAccount for the rest of the request (one SELECT fewer). */
+  readonly signedIn?: Pick<LoginAccountMemo, 'remember'>;
 }
 
 export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): void {
@@ -60,6 +63,7 @@ export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): 
       throw toOAuthError(error, ctx, deps.logger);
     });
 
+    deps.signedIn?.remember(ctx, result.account);
     const grant = new provider.Grant({ accountId: result.account.id, clientId: client.clientId });
     grant.addOIDCScope(scope.oidcScopes.join(' '));
     if (scope.resource !== undefined) grant.addResourceScope(scope.resource, scope.resourceScopes.join(' '));

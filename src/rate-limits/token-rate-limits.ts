@@ -1,0 +1,76 @@
+/**
+ * The token-endpoint rate limits (docs/decisions/0013; test-catalogue T-11, W-15): requests per IP
+ * address, requests per authenticated client, and failed client authentications per IP address, each
+ * counted in fixed windows shared by every instance (PostgreSQL, or Redis when REDIS_URL is set).
+ * Failed authentications have their own, far lower limit: a secret guesser from one address is
+ * stopped after a few dozen attempts, while a busy client's logins are not.
+ */
+import { createHash } from 'node:crypto';
+import type { RateLimitConfig } from '../config.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger.ts';
+import { createPostgresCounterStore } from './postgres-counter-store.ts';
+import { createRedisCounterStore } from './redis-counter-store.ts';
+import { createSharedCounters, type CounterStore, type SharedCounters, type WindowCount } from './shared-counters.ts';
+
+export type Verdict = { readonly limited: false } | { readonly limited: true; readonly retryAfterSeconds: number };
+
+export interface TokenRateLimits {
+  /** Before anything else on the token, introspection and revocation endpoints. */
+  checkAddress(ip: string): Promise<Verdict>;
+  /** Once the client is authenticated, before its grant runs (so no WeChat code is spent). */
+  checkClient(clientId: string): Promise<Verdict>;
+  /** A failed client authentication (401 invalid_client) from `ip`. */
+  recordAuthFailure(ip: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ALLOWED: Verdict = { limited: false };
+
+export async function openTokenRateLimits(deps: { config: RateLimitConfig; em: () => EntityManager; logger: Logger }): Promise<TokenRateLimits> {
+  const onError = throttledWarning(deps.logger);
+  const store: CounterStore = deps.config.redisUrl === undefined
+    ? createPostgresCounterStore({ em: deps.em })
+    : await createRedisCounterStore({ url: deps.config.redisUrl, keyPrefix: deps.config.redisKeyPrefix, onError });
+  const counters = createSharedCounters({ store, windowMs: deps.config.windowSeconds * 1000, onError });
+  return createTokenRateLimits(deps.config, counters);
+}
+
+export function createTokenRateLimits(limits: RateLimitConfig, counters: SharedCounters): TokenRateLimits {
+  const verdict = (seen: WindowCount, limit: number): Verdict => (limit > 0 && seen.count > limit ? limitedUntil(seen.resetAt) : ALLOWED);
+  return {
+    async checkAddress(ip) {
+      // Local knowledge only (no round trip): an instance learns other instances' failures from an
+      // address at its own first failure from it, so a guesser gains at most one try per instance.
+      const failures = counters.peek(keyOf('auth-failures', ip));
+      if (limits.authFailuresPerIp > 0 && failures.count >= limits.authFailuresPerIp) return limitedUntil(failures.resetAt);
+      return limits.perIp > 0 ? verdict(await counters.add(keyOf('ip', ip), 1), limits.perIp) : ALLOWED;
+    },
+    async checkClient(clientId) {
+      return limits.perClient > 0 ? verdict(await counters.add(keyOf('client', clientId), 1), limits.perClient) : ALLOWED;
+    },
+    async recordAuthFailure(ip) {
+      if (limits.authFailuresPerIp > 0) await counters.add(keyOf('auth-failures', ip), 1);
+    },
+    close: () => counters.close(),
+  };
+}
+
+function limitedUntil(resetAt: number): Verdict {
+  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
+}
+
+/** Keys fit the 255-character column whatever a client id or a forwarded address looks like. */
+function keyOf(kind: string, value: string): string {
+  return value.length <= 128 ? `${kind}:${value}` : `${kind}:sha256:${createHash('sha256').update(value).digest('base64url')}`;
+}
+
+/** A store outage is logged once per 10 s, not once per request. */
+function throttledWarning(logger: Logger): (error: unknown) => void {
+  let last = 0;
+  return (error) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    logger.warn({ err: error }, 'rate-limit counters unavailable; limits are not enforced until they answer again');
+  };
+}

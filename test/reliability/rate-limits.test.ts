@@ -1,0 +1,130 @@
+/**
+ * Token-endpoint rate limits (docs/decisions/0013; test-catalogue T-11, W-15): per IP address, per
+ * client, and failed client authentications per IP address, answered 429 `temporarily_unavailable`
+ * with Retry-After, counted in windows shared by every instance (PostgreSQL; Redis when REDIS_URL is
+ * set). Limits are set low here; by default only failed authentications are limited.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { oauthErrorProblems, rawRequest, type RawAnswer } from '../support/oauth-error.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+import { addResourceServer, codeExchanges, queryDatabase, randomName, setUpMiniProgram } from '../support/wechat-fixtures.ts';
+
+const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+/** client_credentials from `ip` (X-Forwarded-For, honoured only with WXBRIDGE_TRUST_PROXY). */
+function clientCredentials(app: TestApp, clientId: string, secret: string, ip?: string): Promise<RawAnswer> {
+  return rawRequest(`${app.baseUrl}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientId, secret), ...(ip === undefined ? {} : { 'x-forwarded-for': ip }) },
+    body: 'grant_type=client_credentials',
+  });
+}
+
+async function serviceClient(app: TestApp): Promise<{ clientId: string; secret: string }> {
+  const api = await addResourceServer(app, 'read');
+  const { clientId, clientSecret } = await app.admin.clients.register({ type: 'service', clientId: randomName('svc'), resources: { [api]: 'read' }, defaultResource: api });
+  return { clientId, secret: clientSecret ?? '' };
+}
+
+// Long windows, so that a burst almost never meets a window's end (and then waits for the next one).
+const WINDOW_S = 600;
+const LONG_WINDOW = { WXBRIDGE_RATE_LIMIT_WINDOW_S: String(WINDOW_S) };
+
+/** Fixed windows: start a burst early enough in a window that it cannot straddle two. */
+async function awayFromWindowEdge(windowSeconds: number, burstMs = 10_000): Promise<void> {
+  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000));
+  if (left < burstMs) await sleep(left + 50);
+}
+
+function expectRateLimited(answer: RawAnswer, windowSeconds: number): void {
+  expect(answer.status).toBe(429);
+  expect(oauthErrorProblems(answer)).toEqual([]);
+  expect(JSON.parse(answer.text)).toMatchObject({ error: 'temporarily_unavailable' });
+  expect(Number(answer.headers.get('retry-after'))).toBeLessThanOrEqual(windowSeconds);
+}
+
+describe('failed client authentications per IP address (T-11)', () => {
+  it('answers 429 to a secret guesser after the threshold, for 1,000 attempts, while other addresses are unaffected', async () => {
+    const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_TRUST_PROXY: '1', WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: '10' } });
+    const svc = await serviceClient(app);
+    await awayFromWindowEdge(WINDOW_S);
+    const guess = (): Promise<RawAnswer> => clientCredentials(app, svc.clientId, randomBytes(16).toString('hex'), '203.0.113.7');
+
+    const first: RawAnswer[] = [];
+    for (let i = 0; i < 25; i += 1) first.push(await guess());
+    const rest: RawAnswer[] = [];
+    for (let batch = 0; batch < 39; batch += 1) rest.push(...await Promise.all(Array.from({ length: 25 }, guess)));
+
+    expect(first.map((a) => a.status)).toEqual([...Array<number>(10).fill(401), ...Array<number>(15).fill(429)]);
+    expect(new Set(rest.map((a) => a.status))).toEqual(new Set([429]));
+    expect(first.length + rest.length).toBe(1000);
+    expectRateLimited(rest.at(-1)!, WINDOW_S);
+    // The right secret from another address works; from the guesser's address it waits for the window too.
+    expect((await clientCredentials(app, svc.clientId, svc.secret, '198.51.100.1')).status).toBe(200);
+    expect((await clientCredentials(app, svc.clientId, svc.secret, '203.0.113.7')).status).toBe(429);
+  });
+});
+
+describe('requests per client and per IP address', () => {
+  it('answers 429 to the client over its limit before WeChat is called, and other clients are unaffected', async () => {
+    const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_RATE_LIMIT_PER_CLIENT: '3' } });
+    const [busy, quiet] = [await setUpMiniProgram(app), await setUpMiniProgram(app)];
+    await awayFromWindowEdge(WINDOW_S);
+    for (const user of ['a', 'b', 'c']) await busy.login(user);
+    const code = busy.code('d');
+
+    const refused = await rawRequest(`${app.baseUrl}/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'urn:wxbridge:params:oauth:grant-type:wechat-code', client_id: busy.clientId, code }),
+    });
+
+    expectRateLimited(refused, WINDOW_S);
+    expect(codeExchanges(app, code)).toBe(0); // the code is not spent: the user may retry with it later
+    const claimed = await queryDatabase(app, "select id from oidc_payloads where model = 'WeChatLoginCode'");
+    expect(claimed).toHaveLength(3);
+    await quiet.login('e');
+  });
+
+  it('answers 429 to an address over its limit, on every endpoint that authenticates clients', async () => {
+    const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_TRUST_PROXY: '1', WXBRIDGE_RATE_LIMIT_PER_IP: '4' } });
+    const svc = await serviceClient(app);
+    await awayFromWindowEdge(WINDOW_S);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await clientCredentials(app, svc.clientId, svc.secret, '192.0.2.10')).status);
+    const introspection = await rawRequest(`${app.baseUrl}/token/introspection`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(svc.clientId, svc.secret), 'x-forwarded-for': '192.0.2.10' }, body: 'token=x',
+    });
+    const over = await clientCredentials(app, svc.clientId, svc.secret, '192.0.2.10');
+
+    expect([...statuses, introspection.status]).toEqual([200, 200, 200, 200]);
+    expectRateLimited(over, WINDOW_S);
+    expect((await clientCredentials(app, svc.clientId, svc.secret, '192.0.2.11')).status).toBe(200);
+  });
+});
+
+/** Two instances on one database (and, for Redis, one Redis): what one counted, the other enforces. */
+async function expectSharedLimit(env: Record<string, string>): Promise<void> {
+  const [database, masterKey] = [await createTestDatabase(), randomBytes(32).toString('base64')];
+  const first = await startTestApp({ database, masterKey, env: { ...env, ...LONG_WINDOW, WXBRIDGE_RATE_LIMIT_PER_CLIENT: '4' } });
+  const second = await startTestApp({ database, masterKey, env: { ...env, ...LONG_WINDOW, WXBRIDGE_RATE_LIMIT_PER_CLIENT: '4' } });
+  const svc = await serviceClient(first);
+  await awayFromWindowEdge(WINDOW_S);
+  for (let i = 0; i < 4; i += 1) expect((await clientCredentials(first, svc.clientId, svc.secret)).status).toBe(200);
+  await sleep(600); // the first instance flushes its counts every 200 ms
+
+  expectRateLimited(await clientCredentials(second, svc.clientId, svc.secret), WINDOW_S);
+  expectRateLimited(await clientCredentials(first, svc.clientId, svc.secret), WINDOW_S);
+}
+
+describe('rate-limit counters shared by every instance', () => {
+  it('in PostgreSQL (the default)', async () => {
+    await expectSharedLimit({});
+  });
+
+  it.skipIf(process.env['REDIS_URL'] === undefined)('in Redis (REDIS_URL set)', async () => {
+    await expectSharedLimit({ REDIS_URL: process.env['REDIS_URL'] ?? '', WXBRIDGE_REDIS_KEY_PREFIX: `wxbridge-test-${randomBytes(4).toString('hex')}:` });
+  });
+});
