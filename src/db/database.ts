@@ -26,18 +26,23 @@ export async function resolveDatabaseUrl(config: Config, logger: Logger): Promis
   return { url: embedded.url, embedded };
 }
 
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+/** Resolves the database, connects and migrates; on any failure releases what it had started. */
+async function connectAndMigrate(config: Config, logger: Logger, poolSize: number): Promise<{ url: string; orm: Orm; embedded: EmbeddedDatabase | undefined }> {
   const { url, embedded } = await resolveDatabaseUrl(config, logger);
   let orm: Orm | undefined;
   try {
-    orm = await initOrm({ url, poolSize: config.database.poolSize });
+    orm = await initOrm({ url, poolSize });
     await applyOrCheckMigrations(orm, config, logger);
+    return { url, orm, embedded };
   } catch (error) {
     await orm?.close();
     await embedded?.stop();
     throw error;
   }
-  const opened = orm;
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  const { orm: opened, embedded } = await connectAndMigrate(config, logger, config.database.poolSize);
   return {
     orm: opened,
     isReachable: () => isDatabaseReachable(opened),
@@ -60,17 +65,7 @@ export interface PreparedDatabase {
 }
 
 export async function prepareDatabase(config: Config, logger: Logger): Promise<PreparedDatabase> {
-  const { url, embedded } = await resolveDatabaseUrl(config, logger);
-  let orm: Orm | undefined;
-  try {
-    orm = await initOrm({ url, poolSize: 2 });
-    await applyOrCheckMigrations(orm, config, logger);
-  } catch (error) {
-    await orm?.close();
-    await embedded?.stop();
-    throw error;
-  }
-  const opened = orm;
+  const { url, orm: opened, embedded } = await connectAndMigrate(config, logger, 2);
   let released = false;
   const release = async (): Promise<void> => {
     if (released) return;
