@@ -33,15 +33,34 @@ export interface AdminServiceDeps {
 /** Changes made by wxbridge itself or by test arrangements, not by a person or an admin client. */
 const SYSTEM: AdminActor = { actor: 'system' };
 
-export function createAdminServices(deps: AdminServiceDeps, who: AdminActor = SYSTEM) {
+export function createAdminServices(deps: AdminServiceDeps, who: AdminActor = SYSTEM): AdminServices {
+  return servicesActingAs(buildFoundation(deps), who);
+}
+
+/** What every actor shares: built once, whichever actor the operations are recorded under. */
+function buildFoundation(deps: AdminServiceDeps) {
   const config = deps.config ?? loadConfig({});
   const issuer = deps.issuer ?? issuerOf(config);
   const em = () => deps.orm.em.fork();
-  const audit = createAuditLog({ em, logger: deps.logger ?? createLogger({ level: 'warn' }) });
-  const audited = createAudited(audit, who);
   const resourceServers = createResourceServerRegistry({ em });
   const accounts = createAccountRepository({ em });
   const grants = createGrantRevocation({ em });
+  return {
+    config,
+    issuer,
+    resourceServers,
+    grants,
+    audit: createAuditLog({ em, logger: deps.logger ?? createLogger({ level: 'warn' }) }),
+    apps: createWeChatAppRegistry({ em, secretBox: deps.secretBox }),
+    clients: createClientRegistry({ em, resourceServers }),
+    users: createAccountAdministration({ em, accounts, grants }),
+    keys: createKeyStore({ em, secretBox: deps.secretBox }),
+  };
+}
+
+function operationsActingAs(base: ReturnType<typeof buildFoundation>, who: AdminActor) {
+  const { config, issuer, resourceServers, grants, audit } = base;
+  const audited = createAudited(audit, who);
   const adminAudience = adminAudienceOf(issuer);
   const ensureAdminAudience = () => resourceServers.ensure(adminResourceServer(issuer, config));
   const registry = { resourceServers, adminAudience, audited };
@@ -50,15 +69,20 @@ export function createAdminServices(deps: AdminServiceDeps, who: AdminActor = SY
     actor: who,
     adminAudience,
     ensureAdminAudience,
-    apps: appOperations(createWeChatAppRegistry({ em, secretBox: deps.secretBox }), audited),
+    apps: appOperations(base.apps, audited),
     resourceServers: resourceServerOperations(registry),
-    clients: clientOperations({ ...registry, clients: createClientRegistry({ em, resourceServers }), grants, ensureAdminAudience }),
-    users: userOperations(createAccountAdministration({ em, accounts, grants }), audited),
-    keys: keyOperations({ keys: createKeyStore({ em, secretBox: deps.secretBox }), resourceServers, config, audited }),
+    clients: clientOperations({ ...registry, clients: base.clients, grants, ensureAdminAudience }),
+    users: userOperations(base.users, audited),
+    keys: keyOperations({ keys: base.keys, resourceServers, config, audited }),
     audit: { query: (filter: AuditFilter) => audit.query(filter) },
-    /** The same services, recording `actor` as the author of every change. */
-    as: (actor: AdminActor) => createAdminServices(deps, actor),
   };
 }
 
-export type AdminServices = ReturnType<typeof createAdminServices>;
+export interface AdminServices extends ReturnType<typeof operationsActingAs> {
+  /** The same services, recording `actor` as the author of every change (registries shared, not rebuilt). */
+  as(actor: AdminActor): AdminServices;
+}
+
+function servicesActingAs(base: ReturnType<typeof buildFoundation>, who: AdminActor): AdminServices {
+  return { ...operationsActingAs(base, who), as: (actor) => servicesActingAs(base, actor) };
+}
