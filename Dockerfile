@@ -1,6 +1,6 @@
 # wxbridge production image (house-style §12 #10): Node 24 base, production dependencies only,
 # non-root, configuration only from the environment. Migrations are a separate step:
-#   docker run --rm -e DATABASE_URL=… -e WXBRIDGE_MASTER_KEY=… wxbridge node src/admin/cli.ts migrate
+#   docker run --rm -e DATABASE_URL=… -e WXBRIDGE_MASTER_KEY=… wxbridge node src/cli.ts migrate
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./

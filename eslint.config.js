@@ -10,6 +10,13 @@ const FEATURE_FORBIDS_TRANSPORT = [
   { group: ['oidc-provider', 'oidc-provider/*'], message: 'only src/oidc/ knows oidc-provider (house-style §3)' },
 ];
 
+/** The services of the service graph: constructed only by createServices (src/services.ts), once per process. */
+const SERVICES = [
+  'ClientRegistry', 'ResourceServerRegistry', 'WeChatAppRegistry', 'KeyStore', 'SecretBox', 'AuditLog', 'AccountRepository',
+  'AccountAdministration', 'IdentityMapper', 'WeChatSignIn', 'LoginCodeLedger', 'PhoneVerification', 'ProfileEditor',
+  'LegacyUserData', 'GrantRevocation', 'WeChatClient', 'WeChatAccessTokens', 'AccessTokenRepository', 'WeChatPhoneNumbers', 'AdminServices',
+];
+
 /** import-x/no-restricted-paths zones: `target` may not import from `from`. */
 const zone = (target, from, message) => ({ target: `./src/${target}`, from: `./src/${from}`, message });
 
@@ -34,6 +41,7 @@ export default defineConfig(
           zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat}/**/*', '{oidc,admin,http,me,sandbox}/**/*', 'features do not import transports or oidc/'),
           zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat,db,http,oidc,admin,me,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
           zone('oidc/**/*', '{admin,http,me,sandbox}/**/*', 'oidc/ does not import transports'),
+          zone('admin/**/*', 'oidc/**/*', 'admin/ gets grant revocation (and sessions) through the service graph, src/services.ts'),
           zone('me/**/*', '{oidc,admin,sandbox}/**/*', 'me/ gets the bearer check from app.ts, not from oidc/ (docs/decisions/0007)'),
           zone('clients/**/*', 'accounts/**/*', 'clients/ and accounts/ are independent features'),
           zone('accounts/**/*', 'clients/**/*', 'clients/ and accounts/ are independent features'),
@@ -49,12 +57,23 @@ export default defineConfig(
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_OIDC_INTERNALS] }] },
   },
   {
+    // One service graph per process (issue #12): a second registry or audit log would be a second cache and queue.
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['src/services.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: `CallExpression[callee.name=/^create(${SERVICES.join('|')})$/]`,
+        message: 'services are built once per process, by createServices (src/services.ts)',
+      }],
+    },
+  },
+  {
     // Later blocks replace a rule's options, so the feature block repeats NO_OIDC_INTERNALS.
     files: ['src/{accounts,audit,clients,keys,rate-limits,wechat,wechat-apps,db}/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_OIDC_INTERNALS, ...FEATURE_FORBIDS_TRANSPORT] }] },
   },
   {
-    files: ['src/config.ts', 'src/main.ts', 'src/admin/cli.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts', 'vitest.config.ts'],
+    files: ['src/config.ts', 'src/main.ts', 'src/cli.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

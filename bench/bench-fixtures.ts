@@ -5,9 +5,11 @@
  * control API in batches, minted before a measured phase (the minting is not part of the measure).
  */
 import { randomBytes } from 'node:crypto';
-import { createAdminServices } from '../src/admin/admin-services.ts';
+import { systemClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
 import { initOrm, migrate } from '../src/db/orm.ts';
-import { createSecretBox } from '../src/keys/secret-box.ts';
+import { createLogger } from '../src/logger.ts';
+import { createServices } from '../src/services.ts';
 import type { RequestSpec } from './load-generator.ts';
 
 export const GRANT_TYPE = 'urn:wxbridge:params:oauth:grant-type:wechat-code';
@@ -27,7 +29,8 @@ export async function prepareBenchDatabase(options: { databaseUrl: string; maste
   const orm = await initOrm({ url: options.databaseUrl, poolSize: 2 });
   try {
     await migrate(orm);
-    const admin = createAdminServices({ orm, secretBox: createSecretBox(Buffer.from(options.masterKey, 'base64')), issuer: options.issuer });
+    const config = loadConfig({ WXBRIDGE_MASTER_KEY: options.masterKey, WXBRIDGE_ISSUER: options.issuer });
+    const { admin } = createServices({ config, orm, logger: createLogger({ level: 'warn' }), clock: systemClock, issuer: options.issuer });
     const appSecret = randomBytes(16).toString('hex');
     await admin.apps.upsert({ appId: APP_ID, kind: 'miniprogram', secret: appSecret, name: 'benchmark mini-program' });
     await admin.resourceServers.add({ uri: API, scopes: 'read write', accessTokenTtl: 600 });

@@ -11,12 +11,12 @@
  * each login has its own fresh code and asks for a JWT access token, an ID token and a refresh token.
  */
 import { randomBytes } from 'node:crypto';
-import { createAdminServices } from '../src/admin/admin-services.ts';
+import { createServices } from '../src/services.ts';
+import { systemClock } from '../src/clock.ts';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { initOrm } from '../src/db/orm.ts';
 import { listen } from '../src/http/server.ts';
-import { createSecretBox } from '../src/keys/secret-box.ts';
 import { createWeChatSimulator } from '../src/wechat-simulator/wechat-simulator.ts';
 import { openScratchDatabase } from './scratch-database.ts';
 
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   http.handle(app.callback);
   const orm = await initOrm({ url: database.url, poolSize: 2 });
   try {
-    const admin = createAdminServices({ orm, secretBox: createSecretBox(Buffer.from(masterKey, 'base64')), config, issuer: baseUrl });
+    const { admin } = createServices({ config, orm, logger: app.logger, clock: systemClock, issuer: baseUrl });
     wechat.registerApp({ appId: APP_ID, secret: SECRET, kind: 'miniprogram' });
     await admin.apps.upsert({ appId: APP_ID, kind: 'miniprogram', secret: SECRET });
     await admin.resourceServers.add({ uri: API, scopes: 'read write' });

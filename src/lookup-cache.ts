@@ -21,6 +21,11 @@ export interface LookupCacheOptions {
   readonly now?: () => number;
 }
 
+/** `{ now }` for createLookupCache from an injected clock (src/clock.ts), or nothing (Date.now). */
+export function clockOption(clock: { now(): number } | undefined): { now?: () => number } {
+  return clock === undefined ? {} : { now: () => clock.now() };
+}
+
 interface Entry<Value> { readonly value: Promise<Value>; readonly expiresAt: number }
 
 export function createLookupCache<Value>(options: LookupCacheOptions): LookupCache<Value> {

@@ -45,11 +45,11 @@ export interface ProfileEditor {
   update(input: { accountId: string; clientId: string; body: unknown }): Promise<AccountRecord>;
 }
 
-export function createProfileEditor(deps: { accounts: Pick<AccountRepository, 'updateProfile'>; audit: AccountAudit }): ProfileEditor {
+export function createProfileEditor(deps: { accounts: Pick<AccountRepository, 'updateProfile'>; audit: AccountAudit; now: () => Date }): ProfileEditor {
   return {
     async update({ accountId, clientId, body }) {
       const update = parseOrThrow(ProfileUpdate, body, 'request.invalid');
-      const account = await deps.accounts.updateProfile(accountId, update);
+      const account = await deps.accounts.updateProfile(accountId, update, deps.now());
       if (account === null) throw new AppError('account.not_found', 'the account no longer exists');
       await deps.audit.record({
         actor: clientId, action: 'account.profile_updated', outcome: 'success', target: accountId, accountId, clientId,

@@ -93,10 +93,10 @@ export function createAccountRepository(deps: { em: () => EntityManager }) {
     },
 
     /** Sets the given profile fields (absent ones are kept) and `updated_at`; null when the account does not exist. */
-    async updateProfile(accountId: string, profile: { nickname?: string | undefined; picture?: string | undefined }): Promise<AccountRecord | null> {
+    async updateProfile(accountId: string, profile: { nickname?: string | undefined; picture?: string | undefined }, at: Date): Promise<AccountRecord | null> {
       const rows = await queryRows<AccountRow>(deps.em(), sql`
         update accounts set nickname = coalesce(${profile.nickname ?? null}, nickname), picture = coalesce(${profile.picture ?? null}, picture),
-          updated_at = now() where id = ${accountId}::uuid returning *`);
+          updated_at = ${at} where id = ${accountId}::uuid returning *`);
       return rows[0] === undefined ? null : toRecord(rows[0]);
     },
 

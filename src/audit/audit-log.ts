@@ -77,7 +77,7 @@ interface AuditRow {
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(withoutSecrets(value)));
 
-export function createAuditLog(deps: { em: () => EntityManager; logger: Logger }): AuditLog {
+export function createAuditLog(deps: { em: () => EntityManager; logger: Logger; now: () => Date }): AuditLog {
   const queue: Pending[] = [];
   let writing: Promise<void> | undefined;
 
@@ -107,7 +107,7 @@ export function createAuditLog(deps: { em: () => EntityManager; logger: Logger }
   return {
     record(entry) {
       return new Promise((resolve) => {
-        queue.push({ entry, at: new Date(), done: resolve });
+        queue.push({ entry, at: deps.now(), done: resolve });
         writing ??= drain();
       });
     },

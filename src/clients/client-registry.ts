@@ -11,7 +11,8 @@ import { ClientInput, toProviderMetadata } from './client-metadata.ts';
 import { generateClientSecret, hashClientSecret, matchesSecret } from './client-secrets.ts';
 import { createClientAdministration, type ClientAdministration } from './client-administration.ts';
 import { checkClientReferences } from './client-references.ts';
-import { createLookupCache } from '../lookup-cache.ts';
+import type { Clock } from '../clock.ts';
+import { clockOption, createLookupCache } from '../lookup-cache.ts';
 import type { ResourceServerRegistry } from './resource-server-registry.ts';
 
 export interface RegisteredClient {
@@ -36,7 +37,7 @@ export interface ClientRegistry extends ClientAdministration {
 export interface ClientRegistryDeps {
   readonly em: () => EntityManager;
   readonly resourceServers: ResourceServerRegistry;
-  readonly now?: () => Date;
+  readonly clock?: Clock;
   /** Reuse a client read for this long (the token endpoint reads it several times per request; docs/decisions/0012). */
   readonly cacheTtlMs?: number;
 }
@@ -49,8 +50,8 @@ interface ClientSnapshot {
 }
 
 export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
-  const now = deps.now ?? (() => new Date());
-  const cache = createLookupCache<ClientSnapshot | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const now = (): Date => new Date(deps.clock?.now() ?? Date.now());
+  const cache = createLookupCache<ClientSnapshot | null>({ ttlMs: deps.cacheTtlMs ?? 0, ...clockOption(deps.clock) });
   const read = async (clientId: string): Promise<ClientSnapshot | null> => {
     const client = await deps.em().fork().findOne(Client, { clientId });
     return client === null ? null : toSnapshot(client);

@@ -9,7 +9,8 @@ import { queryRows, sql } from '../db/sql.ts';
 import { parseOrThrow } from '../validation.ts';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
 import { ResourceServer } from './resource-server.entity.ts';
-import { createLookupCache } from '../lookup-cache.ts';
+import type { Clock } from '../clock.ts';
+import { clockOption, createLookupCache } from '../lookup-cache.ts';
 
 const Scopes = z.string().trim().max(1000).regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be space-separated scope tokens');
 const Ttl = z.number().int().min(30).max(3600);
@@ -45,8 +46,8 @@ export interface ResourceServerRegistry {
 }
 
 /** `cacheTtlMs`: reuse a read for this long (token requests read their resource server each time; docs/decisions/0012). */
-export function createResourceServerRegistry(deps: { em: () => EntityManager; cacheTtlMs?: number }): ResourceServerRegistry {
-  const cache = createLookupCache<ResourceServerView | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+export function createResourceServerRegistry(deps: { em: () => EntityManager; cacheTtlMs?: number; clock?: Clock }): ResourceServerRegistry {
+  const cache = createLookupCache<ResourceServerView | null>({ ttlMs: deps.cacheTtlMs ?? 0, ...clockOption(deps.clock) });
   const read = async (uri: string): Promise<ResourceServerView | null> => {
     const row = await deps.em().fork().findOne(ResourceServer, { uri });
     return row === null ? null : Object.freeze(toView(row));

@@ -6,12 +6,10 @@
  * SIGTERM/SIGINT: every worker drains, then the simulator and the embedded PostgreSQL stop.
  */
 import type { Config } from '../config.ts';
-import { prepareDatabase, type PreparedDatabase } from '../db/database.ts';
+import { prepareDatabase } from '../db/database.ts';
 import { loadOrCreateDevMasterKey } from '../keys/dev-master-key.ts';
-import { createSecretBox } from '../keys/secret-box.ts';
 import type { Logger } from '../logger.ts';
-import { isSandboxWanted, startSandboxSimulator, type SandboxSimulator } from '../sandbox/sandbox.ts';
-import { createWeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
+import { openSandboxSimulator, type SandboxSimulator } from '../sandbox/sandbox.ts';
 import { superviseWorkers } from './worker-supervisor.ts';
 
 /** Extra time a worker gets beyond its own drain timeout before it is killed. */
@@ -19,11 +17,14 @@ const STOP_MARGIN_MS = 5000;
 
 export async function runPrimary(deps: { config: Config; logger: Logger }): Promise<void> {
   const { config, logger } = deps;
-  const masterKey = config.keys.masterKey ?? loadOrCreateDevMasterKey(config.dataDir);
+  // Created before any worker could race for it (workers only read it).
+  if (config.keys.masterKey === undefined) loadOrCreateDevMasterKey(config.dataDir);
   const database = await prepareDatabase(config, logger);
   let simulator: SandboxSimulator | undefined;
   try {
-    simulator = await startSharedSandbox(config, database, masterKey);
+    // The sandbox decision is the primary's (design.md §7), so every worker agrees; its simulator is the only one.
+    simulator = await openSandboxSimulator(config, database.orm, undefined);
+    await database.release();
   } catch (error) {
     await database.stop();
     throw error;
@@ -51,12 +52,4 @@ export async function runPrimary(deps: { config: Config; logger: Logger }): Prom
   logger.info({ workers: config.workers, sandbox: simulator !== undefined }, 'wxbridge primary started');
   process.on('SIGTERM', () => { void stop('SIGTERM', 0); });
   process.on('SIGINT', () => { void stop('SIGINT', 0); });
-}
-
-/** The sandbox decision is the primary's (design.md §7), so every worker agrees; its simulator is the only one. */
-async function startSharedSandbox(config: Config, database: PreparedDatabase, masterKey: Buffer): Promise<SandboxSimulator | undefined> {
-  const apps = createWeChatAppRegistry({ em: () => database.orm.em.fork(), secretBox: createSecretBox(masterKey) });
-  const wanted = await isSandboxWanted(config, apps);
-  await database.release();
-  return wanted ? startSandboxSimulator() : undefined;
 }

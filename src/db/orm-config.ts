@@ -10,7 +10,8 @@ import { WeChatIdentitySchema } from '../accounts/wechat-identity.entity.ts';
 import { ClientSchema } from '../clients/client.entity.ts';
 import { ResourceServerSchema } from '../clients/resource-server.entity.ts';
 import { SigningKeySchema } from '../keys/signing-key.entity.ts';
-import { OidcPayloadSchema } from '../oidc/oidc-payload.entity.ts';
+import { OidcPayloadSchema } from '../oidc/storage/oidc-payload.entity.ts';
+import { LoginCodeSchema } from '../accounts/login-code.entity.ts';
 import { WeChatAppSchema } from '../wechat-apps/wechat-app.entity.ts';
 import { WeChatAccessTokenSchema } from '../wechat-apps/wechat-access-token.entity.ts';
 import { RateLimitCounterSchema } from '../rate-limits/rate-limit-counter.entity.ts';
@@ -18,6 +19,7 @@ import { RateLimitCounterSchema } from '../rate-limits/rate-limit-counter.entity
 export const ENTITIES = [
   OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
   WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema, RateLimitCounterSchema,
+  LoginCodeSchema,
 ];
 
 export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;

@@ -5,6 +5,7 @@
 import type { Middleware } from 'koa';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { OUTAGE_RETRY_AFTER_SECONDS, setRetryHeaders } from '../temporarily-unavailable.ts';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   'request.invalid': 400,
@@ -38,7 +39,7 @@ export function createErrorMiddleware(logger: Logger, isUnavailable: (error: unk
       if (status >= 500) logger.error({ err: error, path: ctx.path }, 'request failed');
       ctx.status = status;
       ctx.set('Cache-Control', 'no-store');
-      if (status === 503) ctx.set('Retry-After', '5');
+      if (status === 503) setRetryHeaders(ctx, OUTAGE_RETRY_AFTER_SECONDS);
       ctx.body = { error: code, message: status < 500 && error instanceof Error ? error.message : 'internal error' };
     }
   };

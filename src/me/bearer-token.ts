@@ -4,6 +4,8 @@
  * wxbridge access token with `openid` plus the route's scope, for an active account.
  */
 import type { Context, Middleware } from 'koa';
+import type { AccountRepository } from '../accounts/account.repository.ts';
+import { parseBearerHeader } from '../http/bearer-header.ts';
 import { bearerError } from './me-errors.ts';
 
 /** What the routes know of the caller (src/oidc/bearer-authentication.ts produces it). */
@@ -16,18 +18,15 @@ export interface MeCaller {
 
 export interface BearerDeps {
   readonly authenticate: (token: string) => Promise<MeCaller | null>;
-  readonly isActiveAccount: (accountId: string) => Promise<boolean>;
+  readonly accounts: Pick<AccountRepository, 'findById'>;
 }
-
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 function tokenFrom(ctx: Context): string {
   if (ctx.query['access_token'] !== undefined) throw bearerError(400, 'invalid_request', 'send the access token in the Authorization header, not in the query');
-  const header = ctx.get('Authorization');
-  if (header === '') throw bearerError(401, 'unauthorized', 'a bearer access token is required');
-  const match = BEARER.exec(header);
-  if (match?.[1] === undefined) throw bearerError(400, 'invalid_request', 'the Authorization header must be `Bearer <access token>`');
-  return match[1];
+  const header = parseBearerHeader(ctx.get('Authorization'));
+  if (header.kind === 'missing') throw bearerError(401, 'unauthorized', 'a bearer access token is required');
+  if (header.kind === 'malformed') throw bearerError(400, 'invalid_request', 'the Authorization header must be `Bearer <access token>`');
+  return header.token;
 }
 
 /** Authenticates the request and stores the caller in `ctx.state.caller`; `scope` is required besides openid. */
@@ -35,7 +34,7 @@ export function requireBearer(deps: BearerDeps, scope: string): Middleware {
   return async (ctx, next) => {
     const caller = await deps.authenticate(tokenFrom(ctx));
     if (caller === null) throw bearerError(401, 'invalid_token', 'the access token is invalid, expired or not for this endpoint');
-    if (!(await deps.isActiveAccount(caller.accountId))) throw bearerError(401, 'invalid_token', 'the account behind the token is disabled or gone');
+    if ((await deps.accounts.findById(caller.accountId))?.status !== 'active') throw bearerError(401, 'invalid_token', 'the account behind the token is disabled or gone');
     for (const needed of ['openid', scope]) {
       if (!caller.scopes.has(needed)) throw bearerError(403, 'insufficient_scope', `the access token lacks the ${needed} scope`, needed);
     }

@@ -6,6 +6,7 @@
 import type { Context, Middleware } from 'koa';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
+import { answerTemporarilyUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../temporarily-unavailable.ts';
 import type { Logger } from '../logger.ts';
 
 /** A failure already phrased for the client (bearer-token problems, wrong client kind). */
@@ -33,7 +34,7 @@ export function bearerError(status: 400 | 401 | 403, error: string, description:
 
 export const PHONE_CODE_INVALID = 'the phone code is invalid, expired, already used or from another app; get a new one from the getPhoneNumber button';
 
-const MAPPED: Partial<Record<ErrorCode, { status: number; error: string; description?: string }>> = {
+const MAPPED: Partial<Record<ErrorCode, { status: 400 | 401 | 413 | 429 | 503; error: string; description?: string }>> = {
   'request.invalid': { status: 400, error: 'invalid_request' },
   'request.too_large': { status: 413, error: 'invalid_request' },
   'legacy_data.invalid': { status: 400, error: 'invalid_request' },
@@ -76,9 +77,13 @@ export function createMeErrorMiddleware(logger: Logger): Middleware {
         render(ctx, 500, 'server_error', 'internal error');
         return;
       }
-      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-      if (mapped.status === 429 || mapped.status === 503) ctx.set('Retry-After', String(typeof retryAfter === 'number' ? retryAfter : 5));
-      render(ctx, mapped.status, mapped.error, mapped.description ?? (error as Error).message);
+      const description = mapped.description ?? (error as Error).message;
+      if (mapped.status === 429 || mapped.status === 503) {
+        const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+        answerTemporarilyUnavailable(ctx, { status: mapped.status, description, retryAfterSeconds: typeof retryAfter === 'number' ? retryAfter : OUTAGE_RETRY_AFTER_SECONDS });
+        return;
+      }
+      render(ctx, mapped.status, mapped.error, description);
     }
   };
 }

@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import type { AccountRecord } from '../accounts/account.repository.ts';
+import type { AccountRecord, AccountRepository } from '../accounts/account.repository.ts';
 import type { LegacyUserData } from '../accounts/legacy-user-data.ts';
 import type { ProfileEditor } from '../accounts/account-profile.ts';
 import type { PhoneVerification } from '../accounts/phone-verification.ts';
@@ -18,7 +18,7 @@ import { callerOf, requireBearer, type BearerDeps } from './bearer-token.ts';
 import { bearerError, createMeErrorMiddleware, MeError } from './me-errors.ts';
 
 export interface MeDeps extends BearerDeps {
-  readonly findOpenId: (accountId: string, appId: string) => Promise<string | null>;
+  readonly accounts: Pick<AccountRepository, 'findById' | 'findIdentity'>;
   readonly phones: Pick<PhoneVerification, 'lookup' | 'store'>;
   readonly profiles: ProfileEditor;
   readonly legacy: LegacyUserData;
@@ -68,7 +68,7 @@ export function createMeRoutes(deps: MeDeps): Router {
     const { code } = parseOrThrow(PhoneBody, bodyOf(ctx), 'request.invalid');
     const { accountId, clientId } = callerOf(ctx);
     const appId = appOf(ctx);
-    const openId = await deps.findOpenId(accountId, appId);
+    const openId = (await deps.accounts.findIdentity(accountId, appId))?.openId ?? null;
     if (openId === null) throw new MeError(400, 'invalid_request', 'the account has no WeChat identity in this app');
     const phoneNumber = await deps.phones.lookup({ appId, openId, code });
     await deps.phones.store({ accountId, phoneNumber, clientId, via: 'me' });

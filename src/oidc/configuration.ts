@@ -8,7 +8,7 @@ import { OIDC_SCOPES } from '../clients/client-metadata.ts';
 import type { PrivateJwk } from '../keys/key-store.ts';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
-import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
+import { introspectionAllowed, revocationAllowed } from './token-endpoint/token-policies.ts';
 
 export interface OidcTtls {
   readonly accessTokenTtl: number;

@@ -6,7 +6,7 @@ import type { FindAccount } from 'oidc-provider';
 import { buildAccountClaims } from '../accounts/account-claims.ts';
 import type { AccountRepository } from '../accounts/account.repository.ts';
 import { clientWeChatAppId } from './client-metadata-access.ts';
-import type { LoginAccountMemo } from './login-account-memo.ts';
+import type { LoginAccountMemo } from './token-endpoint/login-account-memo.ts';
 
 export function createFindAccount(deps: { accounts: Pick<AccountRepository, 'findById' | 'findIdentity'>; signedIn?: Pick<LoginAccountMemo, 'recall'> }): FindAccount {
   return async (ctx, sub) => {

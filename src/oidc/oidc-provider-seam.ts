@@ -49,25 +49,6 @@ export function createTokenIssuer(provider: Provider): (ctx: KoaContextWithOIDC,
   return (ctx, source, grant, gty) => issueTokens(provider, helpers, ctx, source, grant, { gty, entityLabel: 'login' });
 }
 
-/** oidc-provider's text for a client using a grant type it is not registered for (lib/actions/token.js). */
-const GRANT_TYPE_NOT_ALLOWED = 'requested grant type is not allowed for this client';
-
-/**
- * RFC 6749 §5.2 names the error for "the authenticated client is not authorized to use this grant
- * type" `unauthorized_client`; oidc-provider's allowedGrantTypeCheck answers `invalid_request`
- * (test-catalogue T-08). Rewritten after the library's error handler has rendered the body.
- */
-export function useUnauthorizedClientForDisallowedGrants(provider: Provider): void {
-  provider.use(async (ctx, next) => {
-    await next();
-    const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
-    const route = (ctx as { oidc?: { route?: string } }).oidc?.route;
-    if (route === 'token' && ctx.status === 400 && body?.error === 'invalid_request' && body.error_description === GRANT_TYPE_NOT_ALLOWED) {
-      ctx.body = { ...body, error: 'unauthorized_client' };
-    }
-  });
-}
-
 /**
  * Swaps the provider's signing keystore and published JWKS for a freshly loaded set (key rotation
  * without restart, design.md §5). oidc-provider keeps both in its private instance state

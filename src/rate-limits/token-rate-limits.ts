@@ -6,6 +6,7 @@
  * stopped after a few dozen attempts, while a busy client's logins are not.
  */
 import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.ts';
 import type { RateLimitConfig } from '../config.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.ts';
@@ -27,16 +28,17 @@ export interface TokenRateLimits {
 
 const ALLOWED: Verdict = { limited: false };
 
-export async function openTokenRateLimits(deps: { config: RateLimitConfig; em: () => EntityManager; logger: Logger }): Promise<TokenRateLimits> {
-  const onError = throttledWarning(deps.logger);
+export async function openTokenRateLimits(deps: { config: RateLimitConfig; em: () => EntityManager; logger: Logger; clock: Clock }): Promise<TokenRateLimits> {
+  const onError = throttledWarning(deps.logger, deps.clock);
   const store: CounterStore = deps.config.redisUrl === undefined
     ? createPostgresCounterStore({ em: deps.em })
     : await createRedisCounterStore({ url: deps.config.redisUrl, keyPrefix: deps.config.redisKeyPrefix, onError });
-  const counters = createSharedCounters({ store, windowMs: deps.config.windowSeconds * 1000, onError });
-  return createTokenRateLimits(deps.config, counters);
+  const counters = createSharedCounters({ store, windowMs: deps.config.windowSeconds * 1000, onError, now: () => deps.clock.now() });
+  return createTokenRateLimits(deps.config, counters, deps.clock);
 }
 
-export function createTokenRateLimits(limits: RateLimitConfig, counters: SharedCounters): TokenRateLimits {
+export function createTokenRateLimits(limits: RateLimitConfig, counters: SharedCounters, clock: Clock): TokenRateLimits {
+  const limitedUntil = (resetAt: number): Verdict => ({ limited: true, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - clock.now()) / 1000)) });
   const verdict = (seen: WindowCount, limit: number): Verdict => (limit > 0 && seen.count > limit ? limitedUntil(seen.resetAt) : ALLOWED);
   return {
     async checkAddress(ip) {
@@ -56,21 +58,17 @@ export function createTokenRateLimits(limits: RateLimitConfig, counters: SharedC
   };
 }
 
-function limitedUntil(resetAt: number): Verdict {
-  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
-}
-
 /** Keys fit the 255-character column whatever a client id or a forwarded address looks like. */
 function keyOf(kind: string, value: string): string {
   return value.length <= 128 ? `${kind}:${value}` : `${kind}:sha256:${createHash('sha256').update(value).digest('base64url')}`;
 }
 
 /** A store outage is logged once per 10 s, not once per request. */
-function throttledWarning(logger: Logger): (error: unknown) => void {
-  let last = 0;
+function throttledWarning(logger: Logger, clock: Clock): (error: unknown) => void {
+  let last = Number.NEGATIVE_INFINITY;
   return (error) => {
-    if (Date.now() - last < 10_000) return;
-    last = Date.now();
+    if (clock.now() - last < 10_000) return;
+    last = clock.now();
     logger.warn({ err: error }, 'rate-limit counters unavailable; limits are not enforced until they answer again');
   };
 }

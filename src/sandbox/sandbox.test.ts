@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSandboxWanted, SANDBOX_APP_ID } from './sandbox.ts';
 
-const apps = (...appIds: string[]) => ({ list: () => Promise.resolve(appIds.map((appId) => ({ appId, kind: 'miniprogram' as const, name: null, openPlatformId: null }))) });
+const apps = (...appIds: string[]) => () => Promise.resolve(appIds);
 
 describe('isSandboxWanted (design.md §7)', () => {
   it('follows an explicit WXBRIDGE_SANDBOX', async () => {

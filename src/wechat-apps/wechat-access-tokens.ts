@@ -52,6 +52,8 @@ export function createWeChatAccessTokens(deps: {
   secretBox: SecretBox;
   /** Longest wait for another instance's refresh (a little over the WeChat timeout). */
   lockTimeoutMs: number;
+  /** The time refresh and expiry are judged by. */
+  now: () => Date;
 }): WeChatAccessTokens {
   const open = (row: StoredAccessToken): CachedToken => ({ token: deps.secretBox.open(row.tokenCiphertext, tokenContext(row.appId)), generation: row.generation });
 
@@ -65,7 +67,7 @@ export function createWeChatAccessTokens(deps: {
 
   async function fetchAndStore(em: EntityManager, appId: string, secret: string, row: StoredAccessToken | null, mode: RefreshMode): Promise<CachedToken> {
     const fetched = await deps.wechat.fetchStableToken({ appId, secret, forceRefresh: mode.force });
-    const fetchedAt = new Date();
+    const fetchedAt = deps.now();
     const next: StoredAccessToken = {
       appId,
       tokenCiphertext: deps.secretBox.seal(fetched.accessToken, tokenContext(appId)),
@@ -84,12 +86,12 @@ export function createWeChatAccessTokens(deps: {
     if (!(await deps.tokens.tryLock(em, appId))) {
       // Another instance is refreshing: wait for it, use its result, and never call WeChat from here.
       await deps.tokens.lock(em, appId);
-      const replaced = usable(await deps.tokens.find(em, appId), mode, new Date());
+      const replaced = usable(await deps.tokens.find(em, appId), mode, deps.now());
       if (replaced !== null) return replaced;
       throw unavailable('the WeChat access token could not be refreshed by another instance');
     }
     const row = await deps.tokens.find(em, appId);
-    const now = new Date();
+    const now = deps.now();
     const cached = usable(row, mode, now);
     if (cached !== null) return cached;
     const wait = mode.force ? forceRefreshWaitMs(row?.forcedAt ?? null, now) : 0;
@@ -110,7 +112,7 @@ export function createWeChatAccessTokens(deps: {
   }
 
   async function current(appId: string): Promise<CachedToken> {
-    const cached = usable(await deps.tokens.find(deps.em(), appId), { force: false }, new Date());
+    const cached = usable(await deps.tokens.find(deps.em(), appId), { force: false }, deps.now());
     return cached ?? refresh(appId, { force: false });
   }
 

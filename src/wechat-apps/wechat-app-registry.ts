@@ -9,7 +9,8 @@ import { queryRows, sql } from '../db/sql.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import { parseOrThrow } from '../validation.ts';
 import { WECHAT_APP_KINDS, WeChatApp, type WeChatAppKind } from './wechat-app.entity.ts';
-import { createLookupCache } from '../lookup-cache.ts';
+import type { Clock } from '../clock.ts';
+import { clockOption, createLookupCache } from '../lookup-cache.ts';
 
 export const WeChatAppInput = z.object({
   appId: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex characters'),
@@ -35,11 +36,11 @@ const secretContext = (appId: string): string => `wechat_app_secret:${appId}`;
  * `cacheTtlMs`: reuse an app with its opened secret for this long, so a login neither reads the row
  * nor decrypts the secret each time (docs/decisions/0012); the plaintext then lives in process memory.
  */
-export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretBox: SecretBox; cacheTtlMs?: number }) {
+export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretBox: SecretBox; cacheTtlMs?: number; clock?: Clock }) {
   const toView = (app: WeChatApp): WeChatAppView => ({
     appId: app.appId, kind: app.kind as WeChatAppKind, name: app.name ?? null, openPlatformId: app.openPlatformId ?? null,
   });
-  const credentials = createLookupCache<WeChatAppCredentials | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const credentials = createLookupCache<WeChatAppCredentials | null>({ ttlMs: deps.cacheTtlMs ?? 0, ...clockOption(deps.clock) });
   const readCredentials = async (appId: string): Promise<WeChatAppCredentials | null> => {
     const app = await deps.em().fork().findOne(WeChatApp, { appId });
     if (app === null) return null;
@@ -95,3 +96,9 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
 }
 
 export type WeChatAppRegistry = ReturnType<typeof createWeChatAppRegistry>;
+
+/** The appids configured (a query, for the sandbox decision made before the services exist; design.md §7). */
+export async function listConfiguredAppIds(em: EntityManager): Promise<string[]> {
+  const rows = await queryRows<{ app_id: string }>(em, sql`select app_id from wechat_apps`);
+  return rows.map((row) => row.app_id);
+}

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { createClientRegistry } from '../../src/clients/client-registry.ts';
 import { createResourceServerRegistry } from '../../src/clients/resource-server-registry.ts';
 import { initOrm } from '../../src/db/orm.ts';
-import { createAdapterFactory } from '../../src/oidc/adapter.ts';
-import { deleteExpiredPayloads } from '../../src/oidc/payload-cleanup.ts';
+import { createAdapterFactory } from '../../src/oidc/storage/adapter.ts';
+import { deleteExpiredPayloads } from '../../src/oidc/storage/payload-cleanup.ts';
 import { describeAdapterConformance } from '../support/adapter-conformance.ts';
+import { createTestClock } from '../support/test-clock.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 const database = await createTestDatabase();
@@ -16,15 +16,25 @@ const orm = await initOrm({ url: database.url, poolSize: 5 });
 afterAll(() => orm.close());
 const em = () => orm.em.fork();
 const clients = createClientRegistry({ em, resourceServers: createResourceServerRegistry({ em }) });
-const adapterFor = createAdapterFactory({ em, clients });
+const clock = createTestClock();
+const adapterFor = createAdapterFactory({ em, clients, clock });
 
-describeAdapterConformance('PostgreSQL (src/oidc/adapter.ts)', { factory: adapterFor, atomicConsume: true });
+describeAdapterConformance('PostgreSQL (src/oidc/storage/adapter.ts)', { factory: adapterFor, atomicConsume: true, advanceClock: (ms) => { clock.advance(ms); } });
 
 // The reference. oidc-provider documents its in-memory adapter as development-only: its consume()
 // just stamps `consumed` on the stored object, so concurrent consumes all "succeed" (atomicConsume: false
 // skips only that case); oidc-provider then rejects reuse by reading `consumed`, which a single
 // process serialises but several instances sharing a database could not.
-describeAdapterConformance('oidc-provider in-memory (reference)', { factory: (model) => new MemoryAdapter(model), atomicConsume: false });
+// Its expiry reads Date.now() (lib/helpers/lru.js), so time moves for it through a stubbed Date.now.
+afterEach(() => { vi.restoreAllMocks(); });
+describeAdapterConformance('oidc-provider in-memory (reference)', {
+  factory: (model) => new MemoryAdapter(model),
+  atomicConsume: false,
+  advanceClock: (ms) => {
+    const realNow = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + ms);
+  },
+});
 
 async function storedIds(): Promise<string[]> {
   const client = new pg.Client({ connectionString: database.url });
@@ -71,11 +81,11 @@ describe('deleteExpiredPayloads', () => {
     await adapterFor('AccessToken').upsert(expired, { jti: expired }, 1);
     await adapterFor('AccessToken').upsert(live, { jti: live }, 3600);
     await adapterFor('Grant').upsert(forever, { jti: forever });
-    await sleep(1100);
+    clock.advance(1100);
     const before = await storedIds();
     expect(before).toEqual(expect.arrayContaining([expired, live, forever]));
 
-    const deleted = await deleteExpiredPayloads(em());
+    const deleted = await deleteExpiredPayloads(em(), new Date(clock.now()));
 
     const after = await storedIds();
     expect(after).not.toContain(expired);

@@ -9,11 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAdminServices } from '../../src/admin/admin-services.ts';
 import { loadConfig } from '../../src/config.ts';
 import { initOrm } from '../../src/db/orm.ts';
 import { findFreePort } from '../../src/db/postmaster.ts';
-import { createSecretBox } from '../../src/keys/secret-box.ts';
+import { createServices } from '../../src/services.ts';
+import { systemClock } from '../../src/clock.ts';
 import { createWeChatSimulator, type WeChatSimulator } from '../../src/wechat-simulator/wechat-simulator.ts';
 import { captureLogs } from '../support/captured-logs.ts';
 import { startLoginTraffic } from '../support/login-traffic.ts';
@@ -31,8 +31,7 @@ async function arrange(env: Record<string, string>, wechat: WeChatSimulator): Pr
   const orm = await initOrm({ url: env['DATABASE_URL'] ?? '', poolSize: 2 });
   try {
     const config = loadConfig(env, { configDir: CONFIG_DIR });
-    const secretBox = createSecretBox(Buffer.from(env['WXBRIDGE_MASTER_KEY'] ?? '', 'base64'));
-    const admin = createAdminServices({ orm, secretBox, config, issuer: env['WXBRIDGE_ISSUER'] ?? '', logger: captureLogs().logger });
+    const { admin } = createServices({ config, orm, logger: captureLogs().logger, clock: systemClock, issuer: env['WXBRIDGE_ISSUER'] ?? '' });
     const [appId, secret, clientId, api] = [randomAppId(), randomSecret(), randomName('mp'), `https://${randomName('api')}.example.test`];
     wechat.registerApp({ appId, secret, kind: 'miniprogram' });
     await admin.apps.upsert({ appId, kind: 'miniprogram', secret });

@@ -1,5 +1,5 @@
 /**
- * The real `wxbridge` CLI as a child process (`node src/admin/cli.ts …`), pointed at a test app's
+ * The real `wxbridge` CLI as a child process (`node src/cli.ts …`), pointed at a test app's
  * database and master key, the way an operator runs it next to a running server.
  */
 import { spawn } from 'node:child_process';
@@ -22,7 +22,7 @@ export interface CliOptions {
 }
 
 export function runCli(app: TestApp, args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, ['src/admin/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['src/cli.ts', ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env['PATH'], NODE_ENV: 'test', DATABASE_URL: app.database.url, WXBRIDGE_MASTER_KEY: app.masterKey,

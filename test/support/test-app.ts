@@ -7,15 +7,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
-import { createAdminServices, type AdminServices } from '../../src/admin/admin-services.ts';
+import type { AdminServices } from '../../src/admin/admin-services.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { initOrm, type Orm } from '../../src/db/orm.ts';
 import { listen, type HttpServer } from '../../src/http/server.ts';
-import { createSecretBox } from '../../src/keys/secret-box.ts';
+import { createServices } from '../../src/services.ts';
 import { createWeChatSimulator, type WeChatSimulator } from '../../src/wechat-simulator/wechat-simulator.ts';
 import { captureLogs } from './captured-logs.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import { leakWatch } from './leak-watch.ts';
+import { createTestClock, type TestClock } from './test-clock.ts';
 
 export const CONFIG_DIR = new URL('../../config', import.meta.url).pathname;
 
@@ -29,6 +30,8 @@ export interface TestApp {
   /** Every log line the app wrote, across restarts. */
   readonly logs: string[];
   readonly config: Config;
+  /** The app's clock: advance it to let a TTL pass (never sleep). */
+  readonly clock: TestClock;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -40,6 +43,8 @@ export interface TestAppOptions {
   readonly database?: TestDatabase;
   readonly wechat?: WeChatSimulator;
   readonly masterKey?: string;
+  /** Share a clock with another test app (two instances). */
+  readonly clock?: TestClock;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -59,10 +64,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let http: HttpServer = await listen(0, '127.0.0.1', timeouts);
   const baseUrl = `http://127.0.0.1:${http.port}`;
   const config = loadConfig({ ...env, WXBRIDGE_ISSUER: baseUrl, ...options.env }, { configDir: CONFIG_DIR });
-  let app: App | undefined = await createApp(config, { listeningPort: http.port, logger: captured.logger });
+  const clock = options.clock ?? createTestClock();
+  let app: App | undefined = await createApp(config, { listeningPort: http.port, logger: captured.logger, clock });
   http.handle(app.callback);
+  // The operator's side, as the CLI builds it: its own connection and service graph over the same database.
   const orm: Orm = await initOrm({ url: database.url, poolSize: 2 });
-  const admin = watchedAdmin(createAdminServices({ orm, secretBox: createSecretBox(Buffer.from(masterKey, 'base64')), config, issuer: baseUrl, logger: captured.logger }));
+  const operator = createServices({ config, orm, logger: captured.logger, clock, issuer: baseUrl });
+  const admin = watchedAdmin(operator.admin);
   leakWatch.secret('master key', masterKey);
 
   const stopApp = async (): Promise<void> => {
@@ -75,17 +83,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (stopped) return;
     stopped = true;
     await stopApp();
+    await operator.close();
     await orm.close();
     if (options.wechat === undefined) await wechat.close();
   };
   afterAll(stop);
 
   return {
-    baseUrl, issuer: baseUrl, wechat, database, admin, masterKey, logs: captured.lines, config,
+    baseUrl, issuer: baseUrl, wechat, database, admin, masterKey, logs: captured.lines, config, clock,
     async restart() {
       await stopApp();
       http = await listen(Number(new URL(baseUrl).port), '127.0.0.1', timeouts);
-      app = await createApp(config, { listeningPort: http.port, logger: captured.logger });
+      app = await createApp(config, { listeningPort: http.port, logger: captured.logger, clock });
       http.handle(app.callback);
     },
     stop,

@@ -7,6 +7,8 @@
 import type { Context, Next } from 'koa';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { ResourceAccess } from '../../clients/client-registry.ts';
+import type { Clock } from '../../clock.ts';
+import { parseBearerHeader } from '../../http/bearer-header.ts';
 import { ADMIN_SCOPE } from '../admin-audience.ts';
 import type { AdminActor } from '../audited.ts';
 
@@ -16,9 +18,9 @@ export interface AdminAuthDeps {
   /** The JWKS this instance publishes, current after every key reload. */
   readonly jwks: () => JSONWebKeySet;
   readonly clients: { findResourceAccess(clientId: string): Promise<ResourceAccess | null> };
+  /** The time `exp` and `iat` are checked against. */
+  readonly clock: Clock;
 }
-
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
 
 class Refusal {
   readonly status: 401 | 403;
@@ -48,12 +50,13 @@ export function createAdminAuthentication(deps: AdminAuthDeps): (ctx: Context) =
   };
 
   return async (ctx) => {
-    const match = BEARER.exec(ctx.get('Authorization'));
-    if (match?.[1] === undefined) return new Refusal(401, 'unauthorized', 'a bearer access token for the admin API is required');
+    const header = parseBearerHeader(ctx.get('Authorization'));
+    if (header.kind !== 'token') return new Refusal(401, 'unauthorized', 'a bearer access token for the admin API is required');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], keyNamedByKid, {
+      ({ payload } = await jwtVerify(header.token, keyNamedByKid, {
         issuer: deps.issuer, audience: deps.audience, typ: 'at+jwt', algorithms: ['RS256', 'ES256'], requiredClaims: ['exp', 'iat', 'sub'],
+        currentDate: new Date(deps.clock.now()),
       }));
     } catch (error) {
       return new Refusal(401, 'invalid_token', error instanceof joseErrors.JWTExpired ? 'the access token has expired' : 'the access token is invalid');

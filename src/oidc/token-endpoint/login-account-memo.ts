@@ -4,7 +4,7 @@
  * already known — one SELECT per login saved (bench/README.md, profile). Keyed by the request
  * context, so nothing outlives the request or reaches another one.
  */
-import type { AccountRecord } from '../accounts/account.repository.ts';
+import type { AccountRecord } from '../../accounts/account.repository.ts';
 
 export interface LoginAccountMemo {
   remember(ctx: object, account: AccountRecord): void;

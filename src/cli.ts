@@ -4,15 +4,14 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { openDatabase, resolveDatabaseUrl } from '../db/database.ts';
-import { initOrm, migrate } from '../db/orm.ts';
-import { createLogger } from '../logger.ts';
-import { loadOrCreateDevMasterKey } from '../keys/dev-master-key.ts';
-import { createSecretBox } from '../keys/secret-box.ts';
-import { createAdminServices } from './admin-services.ts';
-import { COMMANDS } from './cli-commands.ts';
-import { createOutput, EXIT, exitCodeFor, UsageError } from './cli-io.ts';
+import { systemClock } from './clock.ts';
+import { issuerOf, loadConfig } from './config.ts';
+import { openDatabase, resolveDatabaseUrl } from './db/database.ts';
+import { initOrm, migrate } from './db/orm.ts';
+import { createLogger } from './logger.ts';
+import { createServices } from './services.ts';
+import { COMMANDS } from './admin/cli-commands.ts';
+import { createOutput, EXIT, exitCodeFor, UsageError } from './admin/cli-io.ts';
 
 const HELP = `usage: wxbridge <command> [options] [--json]
 
@@ -32,7 +31,7 @@ async function run(argv: readonly string[]): Promise<number> {
     return name === '' && !argv.includes('--help') ? EXIT.usage : EXIT.ok;
   }
   try {
-    const config = loadConfig(process.env, { configDir: new URL('../../config', import.meta.url).pathname });
+    const config = loadConfig(process.env, { configDir: new URL('../config', import.meta.url).pathname });
     const logger = createLogger({ level: 'warn', destination: process.stderr });
     if (name === 'migrate') {
       if (argv.includes('--help')) return (process.stdout.write('usage: wxbridge migrate [--json]\n'), EXIT.ok);
@@ -59,10 +58,14 @@ async function run(argv: readonly string[]): Promise<number> {
     });
     const database = await openDatabase(config, logger);
     try {
-      const secretBox = createSecretBox(config.keys.masterKey ?? loadOrCreateDevMasterKey(config.dataDir));
-      // Every change is audited as `cli:<os user>` (design.md §6: who did what).
-      const services = createAdminServices({ orm: database.orm, secretBox, config, logger }, { actor: `cli:${osUser()}` });
-      await command.run({ values, positionals, services, out, env: process.env, stdin: process.stdin });
+      const services = createServices({ config, orm: database.orm, logger, clock: systemClock, issuer: issuerOf(config) });
+      try {
+        // Every change is audited as `cli:<os user>` (design.md §6: who did what).
+        const admin = services.admin.as({ actor: `cli:${osUser()}` });
+        await command.run({ values, positionals, services: admin, out, env: process.env, stdin: process.stdin });
+      } finally {
+        await services.close();
+      }
     } finally {
       await database.close();
     }

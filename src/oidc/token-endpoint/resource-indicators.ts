@@ -4,9 +4,9 @@
  * Unknown and forbidden resources get the same invalid_target (no oracle for which exist).
  */
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import type { ClientRegistry } from '../clients/client-registry.ts';
-import type { ResourceServerRegistry } from '../clients/resource-server-registry.ts';
-import type { SigningAlgorithm } from '../keys/signing-algorithms.ts';
+import type { ClientRegistry } from '../../clients/client-registry.ts';
+import type { ResourceServerRegistry } from '../../clients/resource-server-registry.ts';
+import type { SigningAlgorithm } from '../../keys/signing-algorithms.ts';
 
 export interface ResourceIndicatorDeps {
   readonly clients: Pick<ClientRegistry, 'findResourceAccess'>;

@@ -6,7 +6,9 @@
  */
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { AppError } from '../../errors.ts';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '../../temporarily-unavailable.ts';
 import type { Logger } from '../../logger.ts';
+import { temporarilyUnavailableError } from './temporarily-unavailable-error.ts';
 
 export const DESCRIPTIONS = {
   codeInvalid: 'the WeChat login code is invalid, expired or already used; call wx.login again and retry with the new code',
@@ -25,13 +27,6 @@ function invalidGrant(description: string): Error {
   return error;
 }
 
-function temporarilyUnavailable(ctx: KoaContextWithOIDC, status: 429 | 503, description: string, retryAfterSeconds: number): Error {
-  const error = new errors.TemporarilyUnavailable(description);
-  Object.assign(error, { status, statusCode: status });
-  ctx.set('Retry-After', String(retryAfterSeconds));
-  return error;
-}
-
 export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Logger): unknown {
   if (!(error instanceof AppError)) return error;
   const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
@@ -43,9 +38,9 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     // A refused phone code fails the whole login (docs/decisions/0008): both codes are single-use, so retry with new ones.
     case 'phone.code_invalid': return invalidGrant(DESCRIPTIONS.phoneCodeInvalid);
     case 'phone.unsupported': return new errors.InvalidRequest(DESCRIPTIONS.phoneUnsupported);
-    case 'wechat.rate_limited': return temporarilyUnavailable(ctx, 429, DESCRIPTIONS.rateLimited, retryAfter ?? 60);
+    case 'wechat.rate_limited': return temporarilyUnavailableError(ctx, { status: 429, description: DESCRIPTIONS.rateLimited, retryAfterSeconds: retryAfter ?? 60 });
     case 'wechat.unavailable':
-    case 'database.unavailable': return temporarilyUnavailable(ctx, 503, DESCRIPTIONS.unavailable, retryAfter ?? 5);
+    case 'database.unavailable': return temporarilyUnavailableError(ctx, { status: 503, description: DESCRIPTIONS.unavailable, retryAfterSeconds: retryAfter ?? OUTAGE_RETRY_AFTER_SECONDS });
     case 'wechat.misconfigured':
     case 'wechat.rejected':
     case 'wechat.app_unknown':

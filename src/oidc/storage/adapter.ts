@@ -6,7 +6,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { z } from 'zod';
-import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
+import type { Clock } from '../../clock.ts';
+import { executeStatement, queryRows, sql, toDate } from '../../db/sql.ts';
 
 export interface ClientSource {
   findProviderMetadata(clientId: string): Promise<AdapterPayload | undefined>;
@@ -15,6 +16,8 @@ export interface ClientSource {
 export interface AdapterDeps {
   readonly em: () => EntityManager;
   readonly clients: ClientSource;
+  /** Expiry of stored rows is computed and checked against this clock. */
+  readonly clock: Clock;
 }
 
 interface PayloadRow { payload: unknown; expires_at: Date | string | null; consumed_at: Date | string | null }
@@ -23,13 +26,13 @@ const StoredPayload = z.record(z.string(), z.unknown());
 
 /** Returns the `adapter` option for oidc-provider: a factory called once per model name. */
 export function createAdapterFactory(deps: AdapterDeps): (model: string) => Adapter {
-  return (model) => (model === 'Client' ? createClientAdapter(deps.clients) : createPayloadAdapter(model, deps.em));
+  return (model) => (model === 'Client' ? createClientAdapter(deps.clients) : createPayloadAdapter(model, deps));
 }
 
-function toPayload(row: PayloadRow | undefined): AdapterPayload | undefined {
+function toPayload(row: PayloadRow | undefined, now: number): AdapterPayload | undefined {
   if (row === undefined) return undefined;
   const expiresAt = toDate(row.expires_at);
-  if (expiresAt !== null && expiresAt.getTime() <= Date.now()) return undefined;
+  if (expiresAt !== null && expiresAt.getTime() <= now) return undefined;
   const payload = StoredPayload.parse(row.payload) as AdapterPayload;
   const consumedAt = toDate(row.consumed_at);
   return consumedAt === null ? payload : { ...payload, consumed: Math.floor(consumedAt.getTime() / 1000) };
@@ -40,17 +43,17 @@ function stringField(payload: AdapterPayload, key: 'grantId' | 'uid' | 'userCode
   return typeof value === 'string' ? value : null;
 }
 
-function createPayloadAdapter(model: string, em: () => EntityManager): Adapter {
+function createPayloadAdapter(model: string, { em, clock }: Pick<AdapterDeps, 'em' | 'clock'>): Adapter {
   const findBy = async (column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> => {
     const rows = await queryRows<PayloadRow>(em(), sql`
       select payload, expires_at, consumed_at from oidc_payloads
       where model = ${model} and ${sql.ref(column)} = ${value} limit 1`);
-    return toPayload(rows[0]);
+    return toPayload(rows[0], clock.now());
   };
 
   return {
     async upsert(id, payload, expiresIn) {
-      const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(Date.now() + expiresIn * 1000) : null;
+      const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(clock.now() + expiresIn * 1000) : null;
       // consumed_at is deliberately kept on conflict: a consumed token never becomes usable again.
       await executeStatement(em(), sql`
         insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at)
@@ -65,7 +68,7 @@ function createPayloadAdapter(model: string, em: () => EntityManager): Adapter {
     async consume(id) {
       const manager = em();
       const won = await queryRows<{ grant_id: string | null }>(manager, sql`
-        update oidc_payloads set consumed_at = now()
+        update oidc_payloads set consumed_at = ${new Date(clock.now())}
         where model = ${model} and id = ${id} and consumed_at is null returning grant_id`);
       if (won.length === 1) return;
       // Lost the race (or replayed): RFC 9700 §4.14.2 treats a second use as a breach, so the whole

@@ -13,7 +13,7 @@ import { clientWeChatAppId } from '../client-metadata-access.ts';
 import { createTokenIssuer } from '../oidc-provider-seam.ts';
 import { resolveLoginScope } from './grant-scope.ts';
 import { toOAuthError } from './wechat-grant-errors.ts';
-import type { LoginAccountMemo } from '../login-account-memo.ts';
+import type { LoginAccountMemo } from './login-account-memo.ts';
 
 export const WECHAT_GRANT_PARAMETERS = ['code', 'scope', 'resource', 'phone_code'] as const;
 

@@ -7,8 +7,8 @@
  */
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { AuditLog } from '../audit/audit-log.ts';
-import { WECHAT_GRANT_TYPE } from '../clients/client-metadata.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
+import { WECHAT_GRANT_TYPE } from '../../clients/client-metadata.ts';
 
 /** Fixed action names: the grant_type parameter is attacker-controlled and never stored verbatim. */
 const ACTIONS: Readonly<Record<string, string>> = {

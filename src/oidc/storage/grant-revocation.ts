@@ -4,7 +4,7 @@
  * live until their short `exp` (design.md §5).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeStatement, sql } from '../db/sql.ts';
+import { executeStatement, sql } from '../../db/sql.ts';
 
 export function createGrantRevocation(deps: { em: () => EntityManager }) {
   return {

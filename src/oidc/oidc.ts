@@ -1,0 +1,128 @@
+/**
+ * The one entry point for everything oidc-provider (house-style §3): builds the provider over the
+ * service graph and installs, in one ordered list, every hook wxbridge adds to it. A reader learns
+ * here what happens to a token request and in which order; app.ts only mounts the result.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { JSONWebKeySet } from 'jose';
+import type { Middleware } from 'koa';
+import mount from 'koa-mount';
+import type { AccountRepository } from '../accounts/account.repository.ts';
+import type { WeChatSignIn } from '../accounts/wechat-sign-in.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { ResourceServerRegistry } from '../clients/resource-server-registry.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { isDatabaseUnavailable } from '../db/database-errors.ts';
+import type { KeyStore } from '../keys/key-store.ts';
+import type { SecretBox } from '../keys/secret-box.ts';
+import type { Logger } from '../logger.ts';
+import { openTokenRateLimits } from '../rate-limits/token-rate-limits.ts';
+import { createBearerAuthenticator, type AuthenticateBearer } from './bearer-authentication.ts';
+import { buildOidcConfiguration } from './configuration.ts';
+import { createDocumentCache } from './document-cache.ts';
+import { createFindAccount } from './find-account.ts';
+import { createProvider } from './provider.ts';
+import { rewriteResponses, routeOf, type ResponseRewrite } from './response-rewrites.ts';
+import { followSigningKeys, loadSigningKeys } from './signing-keys.ts';
+import { createAdapterFactory } from './storage/adapter.ts';
+import { deleteExpiredPayloads } from './storage/payload-cleanup.ts';
+import { databaseOutagesAs503 } from './token-endpoint/database-outages.ts';
+import { createLoginAccountMemo } from './token-endpoint/login-account-memo.ts';
+import { guardClientAddresses, guardClientGrants } from './token-endpoint/rate-limit-guards.ts';
+import { createResourceIndicators } from './token-endpoint/resource-indicators.ts';
+import { auditTokenEndpoint } from './token-endpoint/token-audit.ts';
+import { unauthorizedClientForDisallowedGrants } from './token-endpoint/unauthorized-client.ts';
+import { registerWeChatGrant } from './token-endpoint/wechat-code.grant.ts';
+
+/** What oidc/ needs of the service graph (src/services.ts). */
+export interface OidcDeps {
+  readonly config: Config;
+  readonly issuer: string;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly em: () => EntityManager;
+  readonly secretBox: Pick<SecretBox, 'deriveKey'>;
+  readonly keyStore: KeyStore;
+  readonly clients: ClientRegistry;
+  readonly resourceServers: ResourceServerRegistry;
+  readonly accounts: AccountRepository;
+  readonly signIn: WeChatSignIn;
+  readonly audit: Pick<AuditLog, 'record'>;
+}
+
+export interface Oidc {
+  /** Koa middleware for everything oidc-provider serves, wxbridge's guards in front; mount last. */
+  readonly middleware: readonly Middleware[];
+  /** The caller behind an opaque userinfo access token (for /me/*, docs/decisions/0007). */
+  readonly authenticateBearer: AuthenticateBearer;
+  /** The JWKS this instance publishes, current after every key reload (the admin API verifies against it). */
+  publicJwks(): JSONWebKeySet;
+  hasSigningKeys(): boolean;
+  /** Deletes expired oidc-provider rows (scheduled by app.ts); returns how many. */
+  deleteExpired(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** test-catalogue K-02: verifiers may cache the JWKS, far shorter than a key's publication precedes its use. */
+const boundedJwksCaching: ResponseRewrite = (ctx) => {
+  if (routeOf(ctx) === 'jwks' && ctx.status === 200) ctx.set('Cache-Control', 'public, max-age=300');
+};
+
+export async function createOidc(deps: OidcDeps): Promise<Oidc> {
+  const { config, logger, clock, clients } = deps;
+  const keyRing = await loadSigningKeys(deps.keyStore);
+  const rateLimits = await openTokenRateLimits({ config: config.rateLimit, em: deps.em, logger, clock });
+  const signedIn = createLoginAccountMemo();
+  const indicators = createResourceIndicators({ clients, resourceServers: deps.resourceServers, activeKid: (alg) => keyRing.activeKid(alg) });
+  const provider = createProvider({
+    issuer: deps.issuer,
+    secrets: clients,
+    proxy: config.http.trustProxy > 0,
+    configuration: buildOidcConfiguration(config.oidc, {
+      adapter: createAdapterFactory({ em: deps.em, clients, clock }),
+      signingKeys: keyRing.current().keys,
+      cookieKeys: [deps.secretBox.deriveKey('cookie-signing-v1').toString('base64url')],
+      findAccount: createFindAccount({ accounts: deps.accounts, signedIn }),
+      getResourceServerInfo: (ctx, resource, client) => indicators.getResourceServerInfo(ctx, resource, client),
+      defaultResource: (ctx, client, oneOf) => indicators.defaultResource(ctx, client, oneOf),
+    }),
+  });
+  provider.on('server_error', (_ctx, error) => { logger.error({ err: error }, 'oidc-provider server_error'); });
+
+  // What wxbridge adds to oidc-provider, in the order a token request meets it:
+  // 1. in front of the provider: the per-address rate limit; failed client authentication counted after.
+  const addressGuard = guardClientAddresses(rateLimits);
+  // 2. the grants oidc-provider does not have: the WeChat login code (design.md §1).
+  registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn });
+  // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit.
+  guardClientGrants(provider, rateLimits);
+  // 4. after the provider rendered its answer: corrections, in this order.
+  rewriteResponses(provider, [
+    databaseOutagesAs503(provider, isDatabaseUnavailable), // a PostgreSQL outage is transient: 503 + Retry-After
+    unauthorizedClientForDisallowedGrants, // RFC 6749 §5.2's name for a grant the client may not use
+    boundedJwksCaching,
+  ]);
+  // 5. every outcome, success or failure, in the audit log.
+  auditTokenEndpoint(provider, { audit: deps.audit });
+  // 6. signing keys follow rotations made by any instance or the CLI.
+  const keyReload = followSigningKeys({ provider, keyRing, intervalMs: config.keys.reloadIntervalMs, logger, clock });
+
+  // Discovery and JWKS answered from their last rendering until the signing keys change (ADR 0012).
+  let keysVersion = 0;
+  keyRing.onChange(() => { keysVersion += 1; });
+  const documents = createDocumentCache({ version: () => keysVersion });
+
+  return {
+    middleware: [documents, addressGuard, mount(provider)],
+    authenticateBearer: createBearerAuthenticator(provider),
+    publicJwks: () => keyRing.publicJwks(),
+    hasSigningKeys: () => keyRing.current().keys.length > 0,
+    deleteExpired: () => deleteExpiredPayloads(deps.em(), new Date(clock.now())),
+    async close() {
+      await keyReload.stop();
+      await rateLimits.close();
+    },
+  };
+}

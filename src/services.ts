@@ -1,0 +1,106 @@
+/**
+ * The service graph (house-style §5): every business service of one process, built once, here. The
+ * server (src/app.ts), the CLI, the cluster primary, the benchmark and the test harness all call
+ * createServices; nothing else constructs a registry, a key store, an audit log or an account service,
+ * so a process never holds two of one (eslint enforces it).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createAdminServices, type AdminServices } from './admin/admin-services.ts';
+import { createAccountAdministration } from './accounts/account-administration.ts';
+import { createProfileEditor } from './accounts/account-profile.ts';
+import { createAccountRepository } from './accounts/account.repository.ts';
+import { createIdentityMapper } from './accounts/identity-mapping.ts';
+import { createLegacyUserData } from './accounts/legacy-user-data.ts';
+import { createLoginCodeLedger } from './accounts/login-code-ledger.ts';
+import { createPhoneVerification } from './accounts/phone-verification.ts';
+import { createWeChatSignIn } from './accounts/wechat-sign-in.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createClientRegistry } from './clients/client-registry.ts';
+import { createResourceServerRegistry } from './clients/resource-server-registry.ts';
+import { dateOf, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Orm } from './db/orm.ts';
+import { loadOrCreateDevMasterKey } from './keys/dev-master-key.ts';
+import { createKeyStore } from './keys/key-store.ts';
+import { createSecretBox } from './keys/secret-box.ts';
+import type { Logger } from './logger.ts';
+import { createGrantRevocation } from './oidc/storage/grant-revocation.ts';
+import { createAccessTokenRepository } from './wechat-apps/wechat-access-token.repository.ts';
+import { createWeChatAccessTokens } from './wechat-apps/wechat-access-tokens.ts';
+import { createWeChatAppRegistry } from './wechat-apps/wechat-app-registry.ts';
+import { createWeChatPhoneNumbers } from './wechat-apps/wechat-phone-numbers.ts';
+import { createWeChatClient } from './wechat/wechat-client.ts';
+
+export interface ServiceDeps {
+  readonly config: Config;
+  readonly orm: Orm;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** The issuer the server runs as (it names the admin API audience). */
+  readonly issuer: string;
+  /** The WeChat API origin: the sandbox simulator's, or the configured one (design.md §7, §8). */
+  readonly wechatApiBaseUrl?: string | undefined;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices(deps: ServiceDeps) {
+  const { config, logger, clock } = deps;
+  const em = (): EntityManager => deps.orm.em.fork();
+  const now = (): Date => dateOf(clock);
+  const secretBox = createSecretBox(config.keys.masterKey ?? loadOrCreateDevMasterKey(config.dataDir));
+
+  // Looked up on every token request: reused for ≤ 1 s, so admin changes reach every worker within that (ADR 0012).
+  const cacheTtlMs = config.cache.lookupTtlMs;
+  const resourceServers = createResourceServerRegistry({ em, cacheTtlMs, clock });
+  const clients = createClientRegistry({ em, resourceServers, cacheTtlMs, clock });
+  const apps = createWeChatAppRegistry({ em, secretBox, cacheTtlMs, clock });
+  const keyStore = createKeyStore({ em, secretBox, now });
+  const audit = createAuditLog({ em, logger, now });
+  const accounts = createAccountRepository({ em });
+  const grants = createGrantRevocation({ em });
+  const users = createAccountAdministration({ em, accounts, grants });
+
+  const wechat = createWeChatClient({
+    baseUrl: deps.wechatApiBaseUrl ?? config.wechat.apiBaseUrl,
+    timeoutMs: config.wechat.timeoutMs,
+    onCall: (event) => { logger.debug({ wechat: event }, 'WeChat call'); },
+  });
+  // design.md §4: one shared WeChat access token per app, for getuserphonenumber (and later wxa APIs).
+  const accessTokens = createWeChatAccessTokens({
+    em, tokens: createAccessTokenRepository(), wechat, apps, secretBox, now, lockTimeoutMs: 2 * config.wechat.timeoutMs + 1000,
+  });
+  const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit });
+  const loginCodes = createLoginCodeLedger({ em, now });
+  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: loginCodes, phones });
+
+  return {
+    config,
+    logger,
+    clock,
+    issuer: deps.issuer,
+    em,
+    secretBox,
+    keyStore,
+    clients,
+    resourceServers,
+    apps,
+    accounts,
+    audit,
+    grants,
+    users,
+    wechat,
+    accessTokens,
+    phones,
+    loginCodes,
+    signIn,
+    profiles: createProfileEditor({ accounts, audit, now }),
+    legacy: createLegacyUserData({ accounts, secretBox }),
+    /** The admin API's and the CLI's operations, audited as `system` until `.as(actor)`. */
+    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants }) satisfies AdminServices,
+    /** Writes what is still buffered (audit events) before the database closes. */
+    async close(): Promise<void> {
+      await audit.flush();
+    },
+  };
+}
