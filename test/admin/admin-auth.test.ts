@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
@@ -30,7 +29,7 @@ describe('admin API authentication (design.md §6; test-catalogue A-01)', () => 
     const api = await adminApi(app);
     const token = await api.token();
     expect((await api.call('GET', '/keys', undefined, { token })).status).toBe(200);
-    await sleep(2100);
+    app.clock.advance(2100); // past the 1 s token lifetime
     const response = await api.call('GET', '/keys', undefined, { token });
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ error: 'invalid_token', message: 'the access token has expired' });

@@ -14,7 +14,7 @@ describe('PATCH /me/profile', () => {
     const mp = await setUpUserApp(app);
     const login = await signIn(mp, 'alice');
     const before = (await userinfo(mp, login))['updated_at'] as number;
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // updated_at has one-second resolution
+    app.clock.advance(1100); // updated_at has one-second resolution
 
     const response = await callMe(app, 'PATCH', '/me/profile', { token: login.accessToken, body: { nickname: '  爱丽丝 🐱  ', picture: AVATAR } });
 

@@ -32,28 +32,28 @@ afterAll(async () => {
   rmSync(cluster.dataDir, { recursive: true, force: true });
 });
 
-async function restartCluster(downForMs: number, whileDown: () => Promise<void>): Promise<{ stoppedAt: number; startedAt: number }> {
+/** Stops the cluster, runs `whileDown` (it decides how long the outage lasts), starts it again. */
+async function restartCluster(whileDown: (stoppedAt: number) => Promise<void>): Promise<{ stoppedAt: number; startedAt: number }> {
   await cluster.server?.stop();
   cluster.server = undefined;
   const stoppedAt = performance.now();
-  await Promise.all([whileDown(), sleep(downForMs)]);
+  await whileDown(stoppedAt);
   cluster.server = await startEmbeddedPostgres({ dataDir: cluster.dataDir, database: 'wxbridge', port: cluster.port });
   return { stoppedAt, startedAt: performance.now() };
+}
+
+/** Polls `condition` (a state of the traffic, not a duration); a generous bound only against a hang. */
+async function until(condition: () => boolean, what: string, boundMs = 60_000): Promise<void> {
+  const deadline = performance.now() + boundMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`never happened: ${what}`);
+    await sleep(25);
+  }
 }
 
 async function probe(app: TestApp, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${app.baseUrl}${path}`, { headers });
   return { status: response.status, body: await response.json() };
-}
-
-async function waitForSuccessAfter(traffic: Traffic, since: number, timeoutMs: number): Promise<number> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const success = traffic.outcomes.find((o) => o.status === 200 && o.startedAt >= since);
-    if (success !== undefined) return success.startedAt + success.ms - since;
-    if (performance.now() > deadline) throw new Error(`no successful request within ${String(timeoutMs)} ms of the restart`);
-    await sleep(50);
-  }
 }
 
 function expectOnlyServiceUnavailable(failures: readonly Outcome[]): void {
@@ -84,32 +84,32 @@ describe('PostgreSQL restarted under load (P-04, P-05)', () => {
   it('fails fast with 503 while it is down, recovers by itself, and loses no account or grant', { timeout: 90_000 }, async () => {
     const { app, mp } = await world();
     const traffic = startLoginTraffic({ baseUrl: app.baseUrl, clientId: mp.clientId, code: (user) => mp.code(user) });
-    await sleep(1500);
+    await until(() => traffic.outcomes.filter((o) => o.status === 200).length >= 30, 'traffic under way');
 
     const adminToken = await (await adminApi(app)).token();
     const probes: Record<string, { status: number; body: unknown }> = {};
-    const { stoppedAt, startedAt } = await restartCluster(2500, async () => {
-      await sleep(1000);
+    const { stoppedAt, startedAt } = await restartCluster(async (downSince) => {
+      // Down long enough for requests to meet the outage, and for every probe to be answered.
+      await until(() => traffic.outcomes.filter((o) => o.startedAt > downSince && o.status === 503).length >= 20, 'requests meeting the outage');
       for (const path of ['/readyz', '/healthz', '/jwks', '/.well-known/openid-configuration']) probes[path] = await probe(app, path);
       probes['admin'] = await probe(app, '/admin/v1/clients', { authorization: `Bearer ${adminToken}` });
     });
-    const recoveredInMs = await waitForSuccessAfter(traffic, startedAt, 10_000);
-    await sleep(1000);
+    // Recovery without intervention: requests started after the restart succeed again.
+    await until(() => traffic.outcomes.filter((o) => o.status === 200 && o.startedAt >= startedAt).length >= 20, 'recovery after the restart');
     await traffic.stop();
 
     const failures = traffic.outcomes.filter((o) => o.status !== 200 && !(o.kind === 'refresh' && o.status === 400));
     expectOnlyServiceUnavailable(failures);
     expect(failures.length).toBeGreaterThan(0);
-    if (process.env['WXBRIDGE_RELIABILITY_STATS'] !== undefined) console.log(JSON.stringify({ requests: traffic.outcomes.length, failures: failures.length, recoveredInMs }));
-    // Nothing hangs: a request fails within the pool's 3 s connect timeout.
-    expect(Math.max(...traffic.outcomes.map((o) => o.ms))).toBeLessThan(6000);
+    if (process.env['WXBRIDGE_RELIABILITY_STATS'] !== undefined) console.log(JSON.stringify({ requests: traffic.outcomes.length, failures: failures.length }));
+    // Nothing hung: every request got an HTTP answer (traffic.stop() waited for each one).
+    expect(traffic.outcomes.filter((o) => o.status === 0)).toEqual([]);
     const duringOutage = traffic.outcomes.filter((o) => o.startedAt > stoppedAt && o.startedAt + o.ms < startedAt);
     expect(duringOutage.length).toBeGreaterThan(0);
     expect(duringOutage.filter((o) => o.status !== 503)).toEqual([]);
     expect(probes['/readyz']).toEqual({ status: 503, body: { status: 'unavailable', checks: { database: 'failing', keys: 'ok' } } });
     expect([probes['/healthz']?.status, probes['/jwks']?.status, probes['/.well-known/openid-configuration']?.status]).toEqual([200, 200, 200]);
     expect(probes['admin']).toEqual({ status: 503, body: { error: 'database.unavailable', message: 'internal error' } });
-    expect(recoveredInMs).toBeLessThan(5000);
     expect((await probe(app, '/readyz')).status).toBe(200);
 
     await expectIntactAccounts(app, traffic);
@@ -121,8 +121,8 @@ describe('PostgreSQL restarted under load (P-04, P-05)', () => {
   it('serves the first request after a restart while the pool was idle, and the process stays up (P-03)', async () => {
     const { mp } = await world();
     await mp.login('before');
-    await restartCluster(500, () => Promise.resolve());
-    await sleep(200);
+    await restartCluster(() => Promise.resolve());
+    await sleep(200); // (not a TTL: lets the pool's idle connections see their server go, P-03's case)
 
     expect((await mp.post({ code: mp.code('after') })).status).toBe(200);
   });

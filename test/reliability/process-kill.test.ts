@@ -58,7 +58,8 @@ describe('wxbridge killed with SIGKILL under load, then restarted (P-02, L-07)',
     await waitUntilServing(first);
     const { clientId, appId, api } = await arrange(env, wechat);
     const traffic = startLoginTraffic({ baseUrl: issuer, clientId, code: (user) => wechat.issueCode({ appId, user }) });
-    await sleep(2000);
+    // Killed mid-load: once a good number of tokens has been issued (a state of the traffic, not a duration).
+    while (traffic.chains.flatMap((chain) => chain.tokens).length < 40) await sleep(25);
 
     first.child.kill('SIGKILL');
     const stopped = traffic.stop();

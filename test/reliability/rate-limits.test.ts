@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from '@redis/client';
 import { describe, expect, it } from 'vitest';
 import { oauthErrorProblems, rawRequest, type RawAnswer } from '../support/oauth-error.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -33,10 +34,32 @@ async function serviceClient(app: TestApp): Promise<{ clientId: string; secret: 
 const WINDOW_S = 600;
 const LONG_WINDOW = { WXBRIDGE_RATE_LIMIT_WINDOW_S: String(WINDOW_S) };
 
-/** Fixed windows: start a burst early enough in a window that it cannot straddle two. */
-async function awayFromWindowEdge(windowSeconds: number, burstMs = 10_000): Promise<void> {
-  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000));
-  if (left < burstMs) await sleep(left + 50);
+/** Fixed windows: a burst starts at the beginning of a window (the app's clock moved there), so it cannot straddle two. */
+function atWindowStart(app: TestApp, windowSeconds: number): void {
+  const windowMs = windowSeconds * 1000;
+  app.clock.advance(windowMs - (app.clock.now() % windowMs) + 50);
+}
+
+/** Waits until the shared store holds `count` requests of `clientId` (each instance flushes its counts every 200 ms). */
+async function untilStored(app: TestApp, clientId: string, count: number, redis?: { url: string; prefix: string }): Promise<void> {
+  const stored = async (): Promise<number> => {
+    if (redis === undefined) {
+      const rows = await queryDatabase<{ n: number }>(app, 'select coalesce(sum(count), 0)::int as n from rate_limit_counters where key = $1', [`client:${clientId}`]);
+      return rows[0]?.n ?? 0;
+    }
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const keys = await client.keys(`${redis.prefix}rl:client:${clientId}:*`);
+      return (await Promise.all(keys.map((key) => client.get(key)))).reduce((sum, value) => sum + Number(value ?? 0), 0);
+    } finally {
+      await client.close();
+    }
+  };
+  for (let tries = 0; (await stored()) < count; tries += 1) {
+    if (tries > 400) throw new Error(`the counts of ${clientId} never reached the shared store`);
+    await sleep(25);
+  }
 }
 
 function expectRateLimited(answer: RawAnswer, windowSeconds: number): void {
@@ -50,7 +73,7 @@ describe('failed client authentications per IP address (T-11)', () => {
   it('answers 429 to a secret guesser after the threshold, for 1,000 attempts, while other addresses are unaffected', async () => {
     const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_TRUST_PROXY: '1', WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: '10' } });
     const svc = await serviceClient(app);
-    await awayFromWindowEdge(WINDOW_S);
+    atWindowStart(app, WINDOW_S);
     const guess = (): Promise<RawAnswer> => clientCredentials(app, svc.clientId, randomBytes(16).toString('hex'), '203.0.113.7');
 
     const first: RawAnswer[] = [];
@@ -72,7 +95,7 @@ describe('requests per client and per IP address', () => {
   it('answers 429 to the client over its limit before WeChat is called, and other clients are unaffected', async () => {
     const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_RATE_LIMIT_PER_CLIENT: '3' } });
     const [busy, quiet] = [await setUpMiniProgram(app), await setUpMiniProgram(app)];
-    await awayFromWindowEdge(WINDOW_S);
+    atWindowStart(app, WINDOW_S);
     for (const user of ['a', 'b', 'c']) await busy.login(user);
     const code = busy.code('d');
 
@@ -83,7 +106,7 @@ describe('requests per client and per IP address', () => {
 
     expectRateLimited(refused, WINDOW_S);
     expect(codeExchanges(app, code)).toBe(0); // the code is not spent: the user may retry with it later
-    const claimed = await queryDatabase(app, "select id from oidc_payloads where model = 'WeChatLoginCode'");
+    const claimed = await queryDatabase(app, 'select digest from wechat_login_codes');
     expect(claimed).toHaveLength(3);
     await quiet.login('e');
   });
@@ -91,7 +114,7 @@ describe('requests per client and per IP address', () => {
   it('answers 429 to an address over its limit, on every endpoint that authenticates clients', async () => {
     const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_TRUST_PROXY: '1', WXBRIDGE_RATE_LIMIT_PER_IP: '4' } });
     const svc = await serviceClient(app);
-    await awayFromWindowEdge(WINDOW_S);
+    atWindowStart(app, WINDOW_S);
     const statuses: number[] = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await clientCredentials(app, svc.clientId, svc.secret, '192.0.2.10')).status);
     const introspection = await rawRequest(`${app.baseUrl}/token/introspection`, {
@@ -109,11 +132,12 @@ describe('requests per client and per IP address', () => {
 async function expectSharedLimit(env: Record<string, string>): Promise<void> {
   const [database, masterKey] = [await createTestDatabase(), randomBytes(32).toString('base64')];
   const first = await startTestApp({ database, masterKey, env: { ...env, ...LONG_WINDOW, WXBRIDGE_RATE_LIMIT_PER_CLIENT: '4' } });
-  const second = await startTestApp({ database, masterKey, env: { ...env, ...LONG_WINDOW, WXBRIDGE_RATE_LIMIT_PER_CLIENT: '4' } });
+  const second = await startTestApp({ database, masterKey, clock: first.clock, env: { ...env, ...LONG_WINDOW, WXBRIDGE_RATE_LIMIT_PER_CLIENT: '4' } });
   const svc = await serviceClient(first);
-  await awayFromWindowEdge(WINDOW_S);
+  atWindowStart(first, WINDOW_S);
   for (let i = 0; i < 4; i += 1) expect((await clientCredentials(first, svc.clientId, svc.secret)).status).toBe(200);
-  await sleep(600); // the first instance flushes its counts every 200 ms
+  const redis = env['REDIS_URL'] === undefined ? undefined : { url: env['REDIS_URL'], prefix: env['WXBRIDGE_REDIS_KEY_PREFIX'] ?? '' };
+  await untilStored(first, svc.clientId, 4, redis);
 
   expectRateLimited(await clientCredentials(second, svc.clientId, svc.secret), WINDOW_S);
   expectRateLimited(await clientCredentials(first, svc.clientId, svc.secret), WINDOW_S);

@@ -5,6 +5,7 @@
 import { onTestFinished } from 'vitest';
 import { createWeChatSimulator, type SimulatorOptions } from '../../src/wechat-simulator/wechat-simulator.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createTestClock } from '../support/test-clock.ts';
 import type { MiniProgram } from '../support/wechat-fixtures.ts';
 import { callMe, setUpUserApp, signIn, type MeResponse, type SignedIn } from '../me/me-fixtures.ts';
 
@@ -17,14 +18,18 @@ export interface Cluster {
 
 /** Two instances sharing the database, the master key and WeChat; one mini-program user signed in. */
 export async function startCluster(simulatorOptions?: SimulatorOptions): Promise<Cluster> {
-  const own = simulatorOptions === undefined ? undefined : createWeChatSimulator(simulatorOptions);
+  // One time for both instances and WeChat: a test lets a token's lifetime pass by advancing it.
+  const clock = createTestClock();
+  const own = simulatorOptions === undefined ? undefined : createWeChatSimulator({ ...simulatorOptions, now: () => clock.now() });
   const ownUrl = own === undefined ? undefined : (await own.listen()).url;
   if (own !== undefined) onTestFinished(() => own.close());
   const first = await startTestApp({
+    clock,
     ...(own === undefined ? {} : { wechat: own }),
     ...(ownUrl === undefined ? {} : { env: { WXBRIDGE_WECHAT_API_BASE_URL: ownUrl } }),
   });
   const second = await startTestApp({
+    clock,
     database: first.database,
     masterKey: first.masterKey,
     wechat: first.wechat,

@@ -67,7 +67,7 @@ describe('a WeChat access token near its expiry', () => {
     // 4 s tokens, pre-rotated by WeChat 2.5 s before expiry: wxbridge refreshes at half-life (2 s).
     const cluster = await startCluster({ accessTokenTtlMs: 4000, accessTokenOverlapMs: 2500 });
     expect((await phoneRequest(cluster, cluster.first)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 2200));
+    cluster.first.clock.advance(2200); // past the half-life
     expect((await phoneRequest(cluster, cluster.second)).status).toBe(200);
 
     expect(stableTokenCalls(cluster.first)).toEqual([{ force: false }, { force: false }]);
