@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as oidc from 'openid-client';
 import { decodeProtectedHeader } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createVerifier, requireScopes, VerifierError } from '../../packages/verifier/src/index.ts';
 import { discover } from '../support/oidc-client.ts';
 import { accessTokenClaims, attackerKey, signToken } from '../support/token-forge.ts';
@@ -54,9 +54,9 @@ describe('verifier: accepting wxbridge access tokens', () => {
   });
 });
 
-/** Logs in every 100 ms until wxbridge signs with `kid` (it switches when the key activates). */
+/** Logs in until wxbridge signs with `kid` (it switches at its next key reload after the key activates). */
 async function loginUntilSignedBy(f: VerifierFixture, kid: string): Promise<string> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
     const token = (await f.mp.login('amy', { scope: 'openid read' })).access_token;
     if (decodeProtectedHeader(token).kid === kid) return token;
     await sleep(100);
@@ -64,16 +64,22 @@ async function loginUntilSignedBy(f: VerifierFixture, kid: string): Promise<stri
   throw new Error(`wxbridge never signed with ${kid}`);
 }
 
+afterEach(() => { vi.restoreAllMocks(); });
+
 describe('verifier: signing keys and outages', () => {
   it('follows a key rotation without a restart of either side and still accepts old tokens (K-03/K-04)', async () => {
-    // Time is compressed: the key signs 1 s after publication (1 h in production), wxbridge reloads
-    // its keys every 200 ms, and the verifier may refetch the JWKS 500 ms after the last fetch.
+    // The key signs 1 s after publication (1 h in production; the app's clock is advanced past it),
+    // wxbridge reloads its keys every 200 ms, and the verifier may refetch the JWKS 500 ms after the last fetch.
     const f = await arrangeVerifier({ jwksCooldownMs: 500 }, { WXBRIDGE_KEY_RELOAD_INTERVAL_MS: '200' });
     const oldToken = f.tokens.accessToken;
     await f.verifier.verify(oldToken);
 
     const [created] = await f.app.admin.keys.rotate({ delaySeconds: 1, algs: ['ES256'] });
+    f.app.clock.advance(1100);
     const newToken = await loginUntilSignedBy(f, created?.kid ?? '');
+    // The verifier's JWKS cooldown (jose reads Date.now()) has passed too.
+    const realNow = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 600);
 
     await expect(f.verifier.verify(newToken)).resolves.toMatchObject({ scope: ['read'] });
     await expect(f.verifier.verify(oldToken)).resolves.toMatchObject({ aud: f.api });
@@ -84,7 +90,9 @@ describe('verifier: signing keys and outages', () => {
     const counted = controlledFetch();
     const verifier = createVerifier({ issuer: f.app.issuer, audience: f.api, fetch: counted.fetch, jwksCooldownMs: 300 });
     await verifier.verify(f.tokens.accessToken);
-    await sleep(350);
+    // jose judges its cooldown by Date.now(): move that past the first fetch's cooldown instead of sleeping.
+    const realNow = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 350);
     const evil = await attackerKey();
     const tokens = await Promise.all(Array.from({ length: 10 }, () => signToken(evil, accessTokenClaims({ issuer: f.app.issuer, audience: f.api }))));
 
