@@ -27,7 +27,7 @@ export function createPostgresCounterStore(deps: { em: () => EntityManager }): C
       return increments.map((increment) => totals.get(`${String(increment.windowStart)}|${increment.key}`) ?? increment.amount);
     },
     async removeExpired(before) {
-      // Small batches, as src/oidc/payload-cleanup.ts: no long lock competes with the upserts.
+      // Small batches, as src/oidc/storage/payload-cleanup.ts: no long lock competes with the upserts.
       for (let deleted = CLEANUP_BATCH; deleted === CLEANUP_BATCH;) {
         deleted = await executeStatement(deps.em(), sql`
           delete from rate_limit_counters where ctid = any(array(
