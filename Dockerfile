@@ -18,6 +18,9 @@ COPY bin ./bin
 COPY config ./config
 COPY migrations ./migrations
 COPY src ./src
+# The admin API verifies its bearer tokens with @wxbridge/verifier's core, run from source like src/.
+COPY packages/verifier/package.json ./packages/verifier/
+COPY packages/verifier/src ./packages/verifier/src
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
