@@ -6,7 +6,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # --omit=optional drops the embedded PostgreSQL binaries (production requires DATABASE_URL);
 # the npm `node` package only exists for Node 20 dev machines: the image has its own Node 24.
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
+# --ignore-scripts: no production dependency needs an install script, and the root `prepare`
+# (building packages/*/dist for npm publishing) has neither its script nor TypeScript here.
+# The workspaces (packages/*, examples/*) are not copied: npm ci skips their links.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && rm -rf node_modules/node node_modules/node-linux-* node_modules/.bin/node
 
 FROM node:24-bookworm-slim
@@ -18,6 +21,9 @@ COPY bin ./bin
 COPY config ./config
 COPY migrations ./migrations
 COPY src ./src
+# The admin API verifies its bearer tokens with @wxbridge/verifier's core, run from source like src/.
+COPY packages/verifier/package.json ./packages/verifier/
+COPY packages/verifier/src ./packages/verifier/src
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

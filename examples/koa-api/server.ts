@@ -6,7 +6,7 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
-import { createVerifier, koaBearerAuth, type AuthState } from '../../packages/verifier/src/index.ts';
+import { createVerifier, koaBearerAuth, type AuthState } from '@wxbridge/verifier';
 
 const issuer = process.env['WXBRIDGE_ISSUER'] ?? 'http://localhost:3000';
 const port = Number(process.env['PORT'] ?? 4000);

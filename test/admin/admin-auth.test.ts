@@ -1,9 +1,10 @@
-import { generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { adminApi, adminFetch } from '../support/admin-api.ts';
 import { discover } from '../support/oidc-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { idpSigningKey, signToken } from '../support/token-forge.ts';
 import { addResourceServer, randomAppId, randomSecret } from '../support/wechat-fixtures.ts';
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
@@ -25,11 +26,11 @@ describe('admin API authentication (design.md §6; test-catalogue A-01)', () => 
   });
 
   it('refuses an expired admin token with 401 invalid_token', async () => {
-    const app = await startTestApp({ env: { WXBRIDGE_ADMIN_TOKEN_TTL: '1' } });
+    const app = await startTestApp({ env: { WXBRIDGE_ADMIN_TOKEN_TTL: '60' } });
     const api = await adminApi(app);
     const token = await api.token();
     expect((await api.call('GET', '/keys', undefined, { token })).status).toBe(200);
-    app.clock.advance(2100); // past the 1 s token lifetime
+    app.clock.advance(61_000); // past the 60 s token lifetime
     const response = await api.call('GET', '/keys', undefined, { token });
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ error: 'invalid_token', message: 'the access token has expired' });
@@ -64,6 +65,20 @@ describe('admin API authentication (design.md §6; test-catalogue A-01)', () => 
       .sign(privateKey);
     for (const token of [forged, 'not.a.jwt', 'x']) {
       expect((await adminFetch(app, 'GET', '/apps', bearer(token))).status).toBe(401);
+    }
+  });
+
+  it('applies the checks of @wxbridge/verifier: genuine admin tokens with a key-carrying header are refused (J-08)', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const valid = await api.token();
+    const idp = await idpSigningKey(app, decodeProtectedHeader(valid).alg === 'RS256' ? 'RS256' : 'ES256');
+    const claims = decodeJwt(valid);
+    expect((await api.call('GET', '/keys', undefined, { token: await signToken(idp, claims) })).status).toBe(200);
+    for (const header of [{ jwk: idp.publicJwk }, { x5u: 'https://evil.example/cert.pem' }, { jku: 'https://evil.example/jwks' }]) {
+      const response = await api.call('GET', '/keys', undefined, { token: await signToken(idp, claims, header) });
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ error: 'invalid_token', message: 'the access token is invalid' });
     }
   });
 

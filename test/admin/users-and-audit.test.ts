@@ -47,7 +47,7 @@ describe('GET /admin/v1/audit (design.md §6)', () => {
     const events = async (query: string): Promise<AuditItem[]> => ((await api.call('GET', `/audit?${query}`)).body as AuditPage).items;
     // Audit writes are not awaited by the request (they must never slow or fail a login), so the
     // test waits for them to land and does not depend on their relative order.
-    await expect.poll(async () => (await events(`client_id=${mp.clientId}`)).length).toBe(4);
+    await expect.poll(async () => (await events(`client_id=${mp.clientId}`)).length, { timeout: 15_000 }).toBe(4);
     const logins = await events(`client_id=${mp.clientId}`);
     expect(logins.map((e) => [e.action, e.outcome, e.reason])).toEqual(expect.arrayContaining([
       ['token.refresh', 'failure', 'invalid_grant'],
@@ -59,7 +59,7 @@ describe('GET /admin/v1/audit (design.md §6)', () => {
     expect(find('token.refresh', 'success')).toMatchObject({ accountId: sub, actor: mp.clientId, ip: expect.stringMatching(/127\.0\.0\.1/) });
     expect(find('login.wechat', 'success')).toMatchObject({ accountId: sub });
     expect(await events(`account_id=${sub}&action=login.wechat`)).toHaveLength(1);
-    await expect.poll(async () => (await events(`client_id=${api.clientId}&action=token.client_credentials`)).map((e) => e.outcome)).toContain('failure');
+    await expect.poll(async () => (await events(`client_id=${api.clientId}&action=token.client_credentials`)).map((e) => e.outcome), { timeout: 15_000 }).toContain('failure');
     expect(await events('since=2999-01-01T00:00:00Z')).toEqual([]);
     expect(await events(`until=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&limit=1`)).toHaveLength(1);
 
@@ -88,7 +88,7 @@ describe('GET /admin/v1/audit (design.md §6)', () => {
     await queryDatabase(app, 'alter table audit_events rename to audit_events_unavailable');
     try {
       expect(subOf(await mp.login('fay'))).toEqual(expect.any(String));
-      await expect.poll(() => app.logs.some((line) => line.includes('audit event could not be recorded'))).toBe(true);
+      await expect.poll(() => app.logs.some((line) => line.includes('audit event could not be recorded')), { timeout: 15_000 }).toBe(true);
     } finally {
       await queryDatabase(app, 'alter table audit_events_unavailable rename to audit_events');
     }

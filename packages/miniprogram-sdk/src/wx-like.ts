@@ -6,8 +6,11 @@
  */
 import { WxBridgeError } from './wxbridge-error.ts';
 
-/** WeChat's wx.request has no PATCH; uni-app and Taro accept it on their other targets. */
-export type WxMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+/**
+ * The methods WeChat's, uni-app's and Taro's request all accept. WeChat's wx.request has no PATCH
+ * (miniprogram-api-typings), so neither has the SDK: send partial updates as POST.
+ */
+export type WxMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
 export interface WxFailure {
   readonly errMsg: string;
@@ -21,30 +24,38 @@ export interface WxResponse<T = unknown> {
   readonly header: Readonly<Record<string, string>>;
 }
 
-/** Optional members also accept undefined, as plain JavaScript callers pass them. */
+/**
+ * What the SDK passes to wx.request: a subtype of WeChat's, uni-app's and Taro's request options,
+ * so their `request` fits WxLike. Members are omitted rather than set to undefined, as the official
+ * typings require under exactOptionalPropertyTypes.
+ */
 export interface WxRequestOptions {
   url: string;
-  method?: WxMethod | undefined;
+  method?: WxMethod;
   /** A string is sent as is; an object is JSON-encoded (or query-encoded for GET) by wx.request. */
-  data?: string | Record<string, unknown> | undefined;
-  header?: Record<string, string> | undefined;
-  timeout?: number | undefined;
-  success?: ((response: WxResponse) => void) | undefined;
-  fail?: ((failure: WxFailure) => void) | undefined;
+  data?: string | Record<string, unknown>;
+  header?: Record<string, string>;
+  timeout?: number;
+  success?: (response: WxResponse) => void;
+  fail?: (failure: WxFailure) => void;
 }
 
 export interface WxLoginOptions {
-  timeout?: number | undefined;
-  success?: ((result: { code: string }) => void) | undefined;
-  fail?: ((failure: WxFailure) => void) | undefined;
+  timeout?: number;
+  success?: (result: { readonly code: string }) => void;
+  fail?: (failure: WxFailure) => void;
 }
 
+/**
+ * The platform object: `wx` (WechatMiniprogram.Wx), `uni` or `Taro` fit as they are. Property
+ * signatures rather than methods, so TypeScript checks each strictly (no method bivariance).
+ */
 export interface WxLike {
-  login(options: WxLoginOptions): unknown;
-  request(options: WxRequestOptions): unknown;
-  setStorageSync(key: string, value: unknown): void;
-  getStorageSync(key: string): unknown;
-  removeStorageSync(key: string): void;
+  readonly login: (options: WxLoginOptions) => unknown;
+  readonly request: (options: WxRequestOptions) => unknown;
+  readonly setStorageSync: (key: string, value: unknown) => void;
+  readonly getStorageSync: (key: string) => unknown;
+  readonly removeStorageSync: (key: string) => void;
 }
 
 /** A fresh one-time login code from wx.login() (valid 5 minutes, single use). */

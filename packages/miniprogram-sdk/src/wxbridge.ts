@@ -9,7 +9,7 @@
 import { decodeJwtClaims } from './id-token-claims.ts';
 import { createTokenSession, type TokenSession } from './token-session.ts';
 import { errorFromResponse, WxBridgeError } from './wxbridge-error.ts';
-import { wxRequest, type WxLike, type WxMethod, type WxResponse } from './wx-like.ts';
+import { wxRequest, type WxLike, type WxMethod, type WxRequestOptions, type WxResponse } from './wx-like.ts';
 
 /** Optional members also accept undefined, as plain JavaScript callers pass them. */
 export interface WxBridgeOptions {
@@ -109,11 +109,20 @@ async function authorizedRequest<T>(wx: WxLike, session: TokenSession, request: 
   for (const name of Object.keys(request.header ?? {})) {
     if (name.toLowerCase() !== 'authorization') header[name] = request.header?.[name] ?? '';
   }
-  const send = (token: string): Promise<WxResponse<T>> => wxRequest<T>(wx, { ...request, header: { ...header, Authorization: `Bearer ${token}` } });
+  const send = (token: string): Promise<WxResponse<T>> => wxRequest<T>(wx, withoutUndefined(request, { ...header, Authorization: `Bearer ${token}` }));
   const token = await session.accessToken();
   const response = await send(token);
   if (response.statusCode !== 401) return response;
   return send(await session.renewAfterRejection(token));
+}
+
+/** The request with `header`, leaving out what the caller left undefined: wx.request's typings want such members absent. */
+function withoutUndefined(request: ApiRequestOptions, header: Record<string, string>): Omit<WxRequestOptions, 'success' | 'fail'> {
+  const options: Omit<WxRequestOptions, 'success' | 'fail'> = { url: request.url, header };
+  if (request.method !== undefined) options.method = request.method;
+  if (request.data !== undefined) options.data = request.data;
+  if (request.timeout !== undefined) options.timeout = request.timeout;
+  return options;
 }
 
 /** The OIDC part of `scope`: API scopes are refused without a resource. */

@@ -5,11 +5,12 @@
  * rotation needs no restart. Anything wrong with a token is 401 `invalid_token`; an unreachable
  * issuer is 503 (fail closed); nothing else escapes.
  */
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { REQUIRED_CLAIMS, toAccessTokenClaims, type AccessTokenClaims } from './access-token-claims.ts';
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
+import type { AccessTokenClaims } from './access-token-claims.ts';
 import { discoverIssuer, type FetchLike } from './discovery.ts';
-import { ASYMMETRIC_ALGORITHMS, headerProblem, type AsymmetricAlgorithm } from './token-header.ts';
-import { invalidToken, unavailable, VerifierError } from './verifier-error.ts';
+import type { AsymmetricAlgorithm } from './token-header.ts';
+import { unavailable } from './verifier-error.ts';
+import { checkedAlgorithms, DEFAULT_ALGORITHMS, verifyAccessToken } from './verify-access-token.ts';
 
 export interface VerifierOptions {
   /** The issuer exactly as in wxbridge's discovery document and the tokens' `iss` (no trailing slash). */
@@ -32,6 +33,8 @@ export interface VerifierOptions {
   readonly realm?: string;
   /** The fetch used for discovery and the JWKS (default globalThis.fetch). */
   readonly fetch?: FetchLike;
+  /** The clock `exp`, `nbf` and `iat` are checked against, in ms since the epoch (default Date.now). */
+  readonly now?: () => number;
 }
 
 export interface Verifier {
@@ -43,29 +46,13 @@ export interface Verifier {
 export function createVerifier(options: VerifierOptions): Verifier {
   const settings = withDefaults(options);
   const signingKeys = createKeySource(settings);
+  // Discovery happens on the first key lookup, so a token refused by the pre-checks fetches nothing.
+  const getKey: JWTVerifyGetKey = async (header, token) => (await signingKeys())(header, token);
+  const policy = { ...settings, currentDate: () => new Date(settings.now()) };
 
   return {
     realm: settings.realm,
-    async verify(token) {
-      const problem = headerProblem(token, settings);
-      if (problem !== undefined) throw invalidToken(problem, settings.realm);
-      const getKey = await signingKeys();
-      try {
-        const { payload } = await jwtVerify(token, getKey, {
-          issuer: settings.issuer,
-          audience: settings.audience,
-          algorithms: [...settings.algorithms],
-          typ: 'at+jwt',
-          clockTolerance: settings.clockTolerance,
-          requiredClaims: [...REQUIRED_CLAIMS],
-        });
-        const claims = toAccessTokenClaims(payload);
-        if (typeof claims === 'string') throw invalidToken(`invalid "${claims}" claim`, settings.realm);
-        return claims;
-      } catch (error) {
-        throw error instanceof VerifierError ? error : invalidToken(describe(error), settings.realm, error);
-      }
-    },
+    verify: (token) => verifyAccessToken(token, getKey, policy),
   };
 }
 
@@ -90,15 +77,10 @@ function createKeySource(settings: Settings): () => Promise<JWTVerifyGetKey> {
 type Settings = Required<Omit<VerifierOptions, 'realm'>> & { readonly realm: string | undefined };
 
 function withDefaults(options: VerifierOptions): Settings {
-  const algorithms = options.algorithms ?? ['ES256', 'RS256'];
-  const refused = algorithms.filter((alg) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg));
-  if (algorithms.length === 0 || refused.length > 0) {
-    throw new TypeError(`algorithms must be asymmetric JWS algorithms; refused: ${refused.join(', ') || '(empty list)'}`);
-  }
   return {
     issuer: options.issuer,
     audience: options.audience,
-    algorithms,
+    algorithms: checkedAlgorithms(options.algorithms ?? DEFAULT_ALGORITHMS),
     clockTolerance: options.clockTolerance ?? 60,
     fetchTimeoutMs: options.fetchTimeoutMs ?? 5000,
     jwksCooldownMs: options.jwksCooldownMs ?? 30_000,
@@ -106,6 +88,7 @@ function withDefaults(options: VerifierOptions): Settings {
     maxTokenLength: options.maxTokenLength ?? 16_384,
     realm: options.realm,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    now: options.now ?? Date.now,
   };
 }
 
@@ -123,16 +106,4 @@ function reportUnavailable(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
       throw fetchFailed ? unavailable('the issuer\'s signing keys are unavailable', error) : error;
     }
   };
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof errors.JOSEError)) return 'invalid token';
-  switch (error.code) {
-    case 'ERR_JWT_EXPIRED': return 'token expired';
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': return error instanceof errors.JWTClaimValidationFailed ? `"${error.claim}" claim check failed` : 'claim check failed';
-    case 'ERR_JWKS_NO_MATCHING_KEY': return 'unknown signing key';
-    case 'ERR_JOSE_ALG_NOT_ALLOWED': return 'signing algorithm not allowed';
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': return 'signature verification failed';
-    default: return 'invalid token';
-  }
 }

@@ -2,6 +2,7 @@
  * @wxbridge/verifier: validate wxbridge's JWT access tokens in a resource server (RFC 9068, RFC 6750).
  */
 export { createVerifier, type Verifier, type VerifierOptions } from './create-verifier.ts';
+export { verifyAccessToken, type AccessTokenPolicy } from './verify-access-token.ts';
 export { requireScopes, type AccessTokenClaims } from './access-token-claims.ts';
 export { VerifierError, type BearerErrorCode, type VerifierErrorCode } from './verifier-error.ts';
 export { authenticate, errorResponse, type AuthOptions, type AuthOutcome, type BearerRequest, type ErrorResponse } from './bearer-request.ts';

@@ -1,7 +1,8 @@
 /**
  * Cheap structural checks before any key lookup (RFC 8725 §3.1, §3.10, §3.11; RFC 9068 §4): a
- * compact JWS of bounded size, an allowed asymmetric `alg`, `typ: at+jwt`, a string `kid`, and no
- * header that names or carries a key (`jku`, `x5u`, `jwk`, `x5c`): keys come only from the JWKS.
+ * compact JWS of bounded size, an allowed asymmetric `alg`, `typ: at+jwt`, a string `kid`, no
+ * header that names or carries a key (`jku`, `x5u`, `jwk`, `x5c`): keys come only from the JWKS, and
+ * no `crit`: wxbridge never sets one, so no extension has to be understood (RFC 7515 §4.1.11).
  */
 import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 
@@ -32,6 +33,7 @@ export function headerProblem(token: string, policy: HeaderPolicy): string | und
   if (!isAccessTokenType(header.typ)) return 'not an access token (typ must be at+jwt)';
   if (typeof header.kid !== 'string' || header.kid === '' || header.kid.length > MAX_KID_LENGTH) return 'missing or invalid kid';
   if (KEY_CARRYING_HEADERS.some((name) => name in header)) return 'key-carrying JOSE header not allowed';
+  if ('crit' in header) return 'critical JOSE header extensions not allowed';
   return undefined;
 }
 

@@ -1,11 +1,14 @@
 /**
  * Admin API authentication (design.md §6): a bearer JWT access token that wxbridge issued through
- * client_credentials for the admin audience with scope `admin`, verified the way any resource
- * server verifies wxbridge tokens (RFC 9068: typ at+jwt, issuer, audience, pinned algorithms)
- * against the keys this instance publishes. Failures follow RFC 6750 §3.
+ * client_credentials for the admin audience with scope `admin`, verified by the same core as any
+ * resource server's @wxbridge/verifier (RFC 9068) against the keys this instance publishes.
+ * Failures follow RFC 6750 §3.
  */
 import type { Context, Next } from 'koa';
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { VerifierError } from '../../../packages/verifier/src/verifier-error.ts';
+import { isExpiry, verifyAccessToken } from '../../../packages/verifier/src/verify-access-token.ts';
+import type { AccessTokenClaims } from '../../../packages/verifier/src/access-token-claims.ts';
 import type { ResourceAccess } from '../../clients/client-registry.ts';
 import type { Clock } from '../../clock.ts';
 import { parseBearerHeader } from '../../http/bearer-header.ts';
@@ -35,38 +38,32 @@ class Refusal {
 
 export function createAdminAuthentication(deps: AdminAuthDeps): (ctx: Context) => Promise<AdminActor | Refusal> {
   let published: JSONWebKeySet | undefined;
-  let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
-  const currentKeySet = (): ReturnType<typeof createLocalJWKSet> => {
+  let keySet: JWTVerifyGetKey | undefined;
+  // The local JWKS is rebuilt only when a key reload published a new one.
+  const currentKeys: JWTVerifyGetKey = (header, token) => {
     const jwks = deps.jwks();
     if (jwks !== published || keySet === undefined) [published, keySet] = [jwks, createLocalJWKSet(jwks)];
-    return keySet;
+    return keySet(header, token);
   };
-
-  // OIDC Core §10.1, test-catalogue J-07: with several published keys a token must name its key; jose
-  // would otherwise pick the only key of the token's alg (found by test/reliability/bearer-verifier-fuzz.test.ts).
-  const keyNamedByKid: JWTVerifyGetKey = (header, token) => {
-    if (typeof header.kid !== 'string') throw new joseErrors.JWSInvalid('the token names no kid');
-    return currentKeySet()(header, token);
-  };
+  // No leeway: this instance issued the tokens, on its own clock.
+  const policy = { issuer: deps.issuer, audience: deps.audience, algorithms: ['RS256', 'ES256'] as const, clockTolerance: 0, currentDate: () => new Date(deps.clock.now()) };
 
   return async (ctx) => {
     const header = parseBearerHeader(ctx.get('Authorization'));
     if (header.kind !== 'token') return new Refusal(401, 'unauthorized', 'a bearer access token for the admin API is required');
-    let payload: JWTPayload;
+    let claims: AccessTokenClaims;
     try {
-      ({ payload } = await jwtVerify(header.token, keyNamedByKid, {
-        issuer: deps.issuer, audience: deps.audience, typ: 'at+jwt', algorithms: ['RS256', 'ES256'], requiredClaims: ['exp', 'iat', 'sub'],
-        currentDate: new Date(deps.clock.now()),
-      }));
+      // RFC 9068 checks, kid required (OIDC Core §10.1, J-07), key-carrying headers refused (J-08).
+      claims = await verifyAccessToken(header.token, currentKeys, policy);
     } catch (error) {
-      return new Refusal(401, 'invalid_token', error instanceof joseErrors.JWTExpired ? 'the access token has expired' : 'the access token is invalid');
+      if (!(error instanceof VerifierError)) throw error;
+      return new Refusal(401, 'invalid_token', isExpiry(error) ? 'the access token has expired' : 'the access token is invalid');
     }
-    const clientId = payload['client_id'];
-    if (typeof clientId !== 'string' || payload.sub !== clientId) {
+    const clientId = claims.client_id;
+    if (claims.sub !== clientId) {
       return new Refusal(403, 'insufficient_scope', 'the admin API accepts only client_credentials tokens of an admin client');
     }
-    const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
-    if (!scopes.includes(ADMIN_SCOPE)) return new Refusal(403, 'insufficient_scope', `the access token lacks scope ${ADMIN_SCOPE}`);
+    if (!claims.scope.includes(ADMIN_SCOPE)) return new Refusal(403, 'insufficient_scope', `the access token lacks scope ${ADMIN_SCOPE}`);
     // JWTs cannot be revoked; checking the client on each call makes removing an admin client effective at once.
     const access = await deps.clients.findResourceAccess(clientId);
     if (access === null) return new Refusal(401, 'invalid_token', 'the client of this access token no longer exists');
