@@ -2,19 +2,23 @@ import { describe, expect, it, vi } from 'vitest';
 import { createSharedCounters, type CounterStore, type Increment } from './shared-counters.ts';
 
 /** A store in memory that records each batch it was asked to add (one batch = one round trip). */
-function memoryStore(): CounterStore & { batches: Increment[][]; totals: Map<string, number>; failing: boolean } {
+function memoryStore(): CounterStore & { batches: Increment[][]; totals: Map<string, number>; failing: boolean; slow: Promise<void> | undefined } {
   const store = {
     batches: [] as Increment[][],
     totals: new Map<string, number>(),
     failing: false,
-    add(increments: readonly Increment[]) {
-      if (store.failing) return Promise.reject(new Error('store down'));
+    /** While set, the store applies an increment at once but answers only when this settles (a slow round trip). */
+    slow: undefined as Promise<void> | undefined,
+    async add(increments: readonly Increment[]) {
+      if (store.failing) throw new Error('store down');
       store.batches.push([...increments]);
-      return Promise.resolve(increments.map(({ key, windowStart, amount }) => {
+      const totals = increments.map(({ key, windowStart, amount }) => {
         const id = `${key}@${String(windowStart)}`;
         store.totals.set(id, (store.totals.get(id) ?? 0) + amount);
         return store.totals.get(id) ?? 0;
-      }));
+      });
+      await store.slow;
+      return totals;
     },
     removeExpired: () => Promise.resolve(),
     close: () => Promise.resolve(),
@@ -67,5 +71,18 @@ describe('createSharedCounters', () => {
     expect(counters.peek('k')).toEqual({ count: 0, resetAt: 240_000 });
     expect(await counters.add('k', 1)).toEqual({ count: 1, resetAt: 240_000 });
     await counters.close();
+  });
+
+  it('counts an increment once when the store answers after the request stopped waiting (a loaded database)', async () => {
+    const store = memoryStore();
+    let answer = (): void => undefined;
+    store.slow = new Promise((resolve) => { answer = resolve; });
+    const counters = createSharedCounters({ store, windowMs: 60_000, flushIntervalMs: 10_000, storeTimeoutMs: 10, onError: () => undefined });
+    // The request waits 10 ms, then goes on with what it knows; the store applied the increment anyway.
+    expect((await counters.add('k', 1)).count).toBe(1);
+    store.slow = undefined;
+    answer();
+    await counters.close(); // a flush now must not add the same increment again
+    expect([...store.totals.values()]).toEqual([1]);
   });
 });

@@ -6,6 +6,8 @@
  * logins) thus costs one UPDATE per instance per flush instead of one per request, and no request waits
  * on a hot row. What an instance knows lags the other instances by at most one flush interval.
  * A store that fails or is slow never fails a request: the counters fail open and the error is reported.
+ * A slow answer is still awaited for the bookkeeping (never retried while it may have been applied), so
+ * an increment is counted once however late the store answers.
  */
 
 export interface Increment {
@@ -52,44 +54,50 @@ interface Entry {
   readonly windowStart: number;
   /** The global total at the last answer of the store. */
   known: number;
-  /** Counted here, not yet flushed. */
+  /** Counted here, not yet sent to the store. */
   pending: number;
+  /** Sent to the store, not yet answered: neither retried nor forgotten until the answer arrives. */
+  inFlight: number;
   /** The first round trip of the window; the flusher leaves the entry alone until it settled. */
   first: Promise<void> | undefined;
   settled: boolean;
+}
+
+/** Sends `amount` of `entry` to the store and books the answer when it comes (however late). */
+function send(entry: Entry, amount: number, answer: Promise<number | undefined>, onError: (error: unknown) => void): Promise<void> {
+  entry.pending -= amount;
+  entry.inFlight += amount;
+  return answer.then(
+    (total) => { entry.inFlight -= amount; entry.known = total ?? entry.known + amount; },
+    (error: unknown) => { entry.inFlight -= amount; entry.pending += amount; onError(error); }, // not applied: the next flush retries it
+  );
 }
 
 export function createSharedCounters(deps: SharedCountersDeps): SharedCounters {
   const now = deps.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const windowOf = (time: number): number => time - (time % deps.windowMs);
-  const view = (entry: Entry): WindowCount => ({ count: entry.known + entry.pending, resetAt: entry.windowStart + deps.windowMs });
-  const ask = (increments: Increment[]): Promise<readonly number[]> => withTimeout(deps.store.add(increments), deps.storeTimeoutMs ?? 1000);
+  const view = (entry: Entry): WindowCount => ({ count: entry.known + entry.pending + entry.inFlight, resetAt: entry.windowStart + deps.windowMs });
 
   const entryFor = (key: string): Entry => {
     const windowStart = windowOf(now());
     const existing = entries.get(key);
     if (existing?.windowStart === windowStart) return existing;
-    const fresh: Entry = { windowStart, known: 0, pending: 0, first: undefined, settled: false };
+    const fresh: Entry = { windowStart, known: 0, pending: 0, inFlight: 0, first: undefined, settled: false };
     entries.set(key, fresh);
     return fresh;
   };
 
-  const flusher = createFlusher({ ...deps, entries, windowOf, now, ask });
+  const flusher = createFlusher({ ...deps, entries, windowOf, now });
   return {
     async add(key, amount) {
       const entry = entryFor(key);
-      if (entry.first === undefined) {
-        // First sight in this window: one round trip tells us what the other instances counted.
-        entry.pending += amount;
-        entry.first = ask([{ key, windowStart: entry.windowStart, amount, windowMs: deps.windowMs }]).then(
-          ([total]) => { entry.pending -= amount; entry.known = total ?? entry.known + amount; },
-          (error: unknown) => { deps.onError(error); }, // stays pending: the next flush retries it
-        ).finally(() => { entry.settled = true; });
-      } else {
-        entry.pending += amount;
-      }
-      await entry.first;
+      entry.pending += amount;
+      // First sight in this window: one round trip tells us what the other instances counted.
+      entry.first ??= send(entry, amount, deps.store.add([{ key, windowStart: entry.windowStart, amount, windowMs: deps.windowMs }]).then(([total]) => total), deps.onError)
+        .finally(() => { entry.settled = true; });
+      // The request waits for the store at most storeTimeoutMs, then goes on with what this instance knows.
+      await waitAtMost(entry.first, deps.storeTimeoutMs ?? 1000);
       return view(entry);
     },
     peek(key) {
@@ -100,9 +108,7 @@ export function createSharedCounters(deps: SharedCountersDeps): SharedCounters {
   };
 }
 
-function createFlusher(deps: SharedCountersDeps & {
-  entries: Map<string, Entry>; windowOf: (time: number) => number; now: () => number; ask: (increments: Increment[]) => Promise<readonly number[]>;
-}): { close(): Promise<void> } {
+function createFlusher(deps: SharedCountersDeps & { entries: Map<string, Entry>; windowOf: (time: number) => number; now: () => number }): { close(): Promise<void> } {
   let running: Promise<void> | undefined;
   let lastCleanup = deps.now();
 
@@ -110,15 +116,19 @@ function createFlusher(deps: SharedCountersDeps & {
     const current = deps.windowOf(deps.now());
     const batch: [string, Entry, number][] = [];
     for (const [key, entry] of deps.entries) {
+      const idle = entry.pending === 0 && entry.inFlight === 0;
       // Forget past windows once flushed (or once two windows old: the store was down too long).
-      if (entry.windowStart < current && (entry.pending === 0 || entry.windowStart < current - deps.windowMs)) deps.entries.delete(key);
+      if (entry.windowStart < current && (idle || entry.windowStart < current - deps.windowMs)) deps.entries.delete(key);
       else if (entry.pending > 0 && entry.settled) batch.push([key, entry, entry.pending]);
     }
     // Sorted by key: two instances flushing overlapping keys then lock rows in the same order (no deadlock).
     batch.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (batch.length > 0) {
-      const totals = await deps.ask(batch.map(([key, entry, amount]) => ({ key, windowStart: entry.windowStart, amount, windowMs: deps.windowMs })));
-      batch.forEach(([, entry, amount], index) => { entry.pending -= amount; entry.known = totals[index] ?? entry.known + amount; });
+      const totals = deps.store.add(batch.map(([key, entry, amount]) => ({ key, windowStart: entry.windowStart, amount, windowMs: deps.windowMs })));
+      // One answer for the batch; each entry books its own total (a failure leaves every amount pending once).
+      let reported = false;
+      const onError = (error: unknown): void => { if (!reported) { reported = true; deps.onError(error); } };
+      await Promise.all(batch.map(([, entry, amount], index) => send(entry, amount, totals.then((all) => all[index]), onError)));
     }
     if (deps.now() - lastCleanup >= deps.windowMs) {
       lastCleanup = deps.now();
@@ -134,17 +144,18 @@ function createFlusher(deps: SharedCountersDeps & {
   return {
     async close() {
       clearInterval(timer);
-      await running;
-      await flush().catch(deps.onError);
+      // A store that no longer answers must not hold up shutdown: waited for a bounded time only.
+      const bound = 5 * (deps.storeTimeoutMs ?? 1000);
+      await waitAtMost(running ?? Promise.resolve(), bound);
+      await waitAtMost(flush().catch(deps.onError), bound);
       await deps.store.close();
     },
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** Resolves when `promise` settles or after `ms`, whichever comes first; never rejects. */
+function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { reject(new Error(`rate-limit store did not answer within ${String(ms)} ms`)); }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => { clearTimeout(timer); });
+  const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+  return Promise.race([promise.then(() => undefined, () => undefined), late]).finally(() => { clearTimeout(timer); });
 }
