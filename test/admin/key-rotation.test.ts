@@ -43,7 +43,7 @@ describe('POST /admin/v1/keys/rotate with a delay (design.md §5; test-catalogue
     const before = await mp.login('kim');
     const [oldAccessKid, oldIdKid] = [kidOf(before.access_token), kidOf(before.id_token)];
 
-    const rotation = await api.call('POST', '/keys/rotate', { delaySeconds: 2 });
+    const rotation = await api.call('POST', '/keys/rotate', { delaySeconds: 60 });
     const created = (rotation.body as { created: KeyRow[] }).created;
     expect(created.map((k) => [k.alg, k.state]).sort()).toEqual([['ES256', 'pending'], ['RS256', 'pending']]);
     const newKids = created.map((k) => k.kid);

@@ -14,6 +14,9 @@ const TIMEOUTS = { WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS: '1000', WXBRIDGE_HTTP_REQUE
 
 let shared: Promise<TestApp> | undefined;
 const sharedApp = (): Promise<TestApp> => (shared ??= startTestApp({ env: TIMEOUTS }));
+// The body caps are checked with the default timeouts: 10 MB must meet the cap, not the 2 s request timeout above.
+let roomy: Promise<TestApp> | undefined;
+const roomyApp = (): Promise<TestApp> => (roomy ??= startTestApp());
 
 const TEN_MB = 10 * 1024 * 1024;
 
@@ -36,7 +39,7 @@ async function request(url: string, init: RequestInit): Promise<{ status: number
 
 describe('request bodies over the caps (H-01, H-02)', () => {
   it('refuses a 10 MB form body to /token with 400 invalid_request declared or chunked', async () => {
-    const app = await sharedApp();
+    const app = await roomyApp();
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };
     const declared = await request(`${app.baseUrl}/token`, { method: 'POST', headers, body: `grant_type=client_credentials&x=${'a'.repeat(TEN_MB)}` });
     const chunked = await request(`${app.baseUrl}/token`, { method: 'POST', headers, body: chunkedBody(TEN_MB, 'a'), duplex: 'half' });
@@ -48,7 +51,7 @@ describe('request bodies over the caps (H-01, H-02)', () => {
   });
 
   it('refuses a 10 MB JSON body to the admin API with 413, declared or chunked', async () => {
-    const app = await sharedApp();
+    const app = await roomyApp();
     const api = await adminApi(app);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${await api.token()}` };
     const url = `${app.baseUrl}/admin/v1/resources`;
