@@ -1,5 +1,6 @@
-// One-time login codes (wechat-api.md §3.3, §8.1, §14 items 2–3): bound to (appid, user) and to the
-// endpoint matching the app's kind, with a TTL, consumed on first use.
+// One-time login codes (wechat-api.md §3.3, §8.1, §14 items 2–3): bound to (appid, user, scope) and to the
+// endpoint matching the app's kind, with a TTL, consumed on first use. A used code is remembered until it
+// expires (a second use says 40163); an expired one a little longer (OAuth says 42003), then it is forgotten.
 import { newLoginCode } from './identifiers.ts';
 import type { OAuthScope, WeChatEndpoint } from './simulator-types.ts';
 
@@ -9,6 +10,8 @@ export interface IssuedCode {
   readonly user: string;
   readonly endpoint: WeChatEndpoint;
   readonly scope: OAuthScope | null;
+  /** §8.1 snapshot page: the exchange answers a virtual account (official accounts only). */
+  readonly snapshot: boolean;
   readonly expiresAt: number;
   used: boolean;
 }
@@ -19,28 +22,20 @@ export type CodeLookup =
   | { readonly status: 'used'; readonly issued: IssuedCode }
   | { readonly status: 'fresh'; readonly issued: IssuedCode };
 
-// Keep expired codes around this long so they still answer "expired", then forget them (memory in benchmarks).
-const FORGET_AFTER_MS = 3_600_000;
-const SWEEP_EVERY = 1_000;
-
 export interface CodeStore {
-  issue(input: Omit<IssuedCode, 'code' | 'used'>, now: number): string;
+  issue(input: Omit<IssuedCode, 'code' | 'used'>): string;
   lookup(code: string, appId: string, endpoint: WeChatEndpoint, now: number): CodeLookup;
+  /** Forgets every code, used or not, that expired more than `retentionMs` ago. */
+  sweep(now: number): void;
+  /** Codes held per endpoint (memory checks). */
+  count(endpoint: WeChatEndpoint): number;
 }
 
-export function createCodeStore(): CodeStore {
+export function createCodeStore(retentionMs: number): CodeStore {
   const codes = new Map<string, IssuedCode>();
-  let issuedSinceSweep = 0;
-
-  function sweep(now: number): void {
-    issuedSinceSweep = 0;
-    for (const [code, issued] of codes) if (issued.expiresAt + FORGET_AFTER_MS < now) codes.delete(code);
-  }
 
   return {
-    issue(input, now) {
-      issuedSinceSweep += 1;
-      if (issuedSinceSweep >= SWEEP_EVERY) sweep(now);
+    issue(input) {
       const code = newLoginCode();
       codes.set(code, { ...input, code, used: false });
       return code;
@@ -52,6 +47,14 @@ export function createCodeStore(): CodeStore {
       if (now > issued.expiresAt) return { status: 'expired', issued };
       if (issued.used) return { status: 'used', issued };
       return { status: 'fresh', issued };
+    },
+    sweep(now) {
+      for (const [code, issued] of codes) if (issued.expiresAt + retentionMs < now) codes.delete(code);
+    },
+    count(endpoint) {
+      let held = 0;
+      for (const issued of codes.values()) if (issued.endpoint === endpoint) held += 1;
+      return held;
     },
   };
 }
