@@ -48,6 +48,10 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'database.unavailable': return temporarilyUnavailable(ctx, 503, DESCRIPTIONS.unavailable, retryAfter ?? 5);
     case 'wechat.misconfigured':
     case 'wechat.rejected':
+    // Browser sign-in and mini-program-code kinds: never the outcome of a mini-program login.
+    case 'wechat.insufficient_scope':
+    case 'wechat.page_invalid':
+    case 'wechat.scene_invalid':
     case 'wechat.app_unknown':
     case 'keys.decrypt_failed':
     case 'keys.master_key_invalid':
