@@ -47,7 +47,7 @@ function shell(text: PageText, input: { title: string; nonce: string; desktop: b
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escapeHtml(input.title)}</title>
 <style nonce="${input.nonce}">${PAGE_STYLE}</style>
 </head>
@@ -123,7 +123,7 @@ export function renderErrorPage(input: ErrorPageInput): string {
   const { text, errcode } = input;
   const code = errcode === null ? '' : `<p class="error-code">${escapeHtml(text.errcodeLabel)} <span data-errcode="${String(errcode)}">${String(errcode)}</span></p>\n`;
   const next = errcode === null ? '' : `<p class="next">${escapeHtml(text.errorNextStep)}</p>\n`;
-  const body = `<main aria-labelledby="page-title"${errcode === null ? '' : ` data-errcode="${String(errcode)}"`}>
+  const body = `<main aria-labelledby="page-title">
 <div class="brand">${LOGO}<h1 id="page-title">${escapeHtml(text.errorTitle)}</h1></div>
 ${code}<p class="problem" role="alert">${escapeHtml(input.message)}</p>
 ${next}</main>`;

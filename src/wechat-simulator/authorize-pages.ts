@@ -37,7 +37,8 @@ function securityHeaders(nonce: string, redirect: URL | null): Record<string, st
   return {
     'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    // Not no-referrer: under it a browser sends `Origin: null` with the form's POST, and the origin check needs it.
+    'Referrer-Policy': 'same-origin',
     'Cache-Control': 'no-store',
   };
 }

@@ -19,6 +19,7 @@ h1{margin:0;font-size:21px;font-weight:600}
 .qr{display:flex;justify-content:center;margin:8px 0 12px}
 .qr svg{width:176px;height:176px;padding:10px;border:1px solid #e1e1e1;border-radius:8px;background:#fff}
 .hint{margin:4px 0 16px;color:#595959;font-size:14px}
+.qr+.hint{text-align:center}
 .scopes{margin:0 0 20px;padding:12px 16px;list-style:none;border-top:1px solid #ececec;border-bottom:1px solid #ececec;color:#333}
 .scopes li::before{content:"• ";color:#0a7f3f;font-weight:700}
 label{display:block;margin-bottom:6px;font-weight:600}
