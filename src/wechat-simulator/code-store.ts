@@ -1,6 +1,7 @@
 // One-time login codes (wechat-api.md §3.3, §8.1, §14 items 2–3): bound to (appid, user, scope) and to the
 // endpoint matching the app's kind, with a TTL, consumed on first use. A used code is remembered until it
-// expires (a second use says 40163); an expired one a little longer (OAuth says 42003), then it is forgotten.
+// expires (a second use says 40163); an expired OAuth code a little longer (it says 42003, where an expired
+// mini-program code says 40029 like an unknown one, §3.3), then it is forgotten.
 import { newLoginCode } from './identifiers.ts';
 import type { OAuthScope, WeChatEndpoint } from './simulator-types.ts';
 
@@ -25,7 +26,7 @@ export type CodeLookup =
 export interface CodeStore {
   issue(input: Omit<IssuedCode, 'code' | 'used'>): string;
   lookup(code: string, appId: string, endpoint: WeChatEndpoint, now: number): CodeLookup;
-  /** Forgets every code, used or not, that expired more than `retentionMs` ago. */
+  /** Forgets every expired code, used or not: mini-program codes at once, OAuth codes `retentionMs` later. */
   sweep(now: number): void;
   /** Codes held per endpoint (memory checks). */
   count(endpoint: WeChatEndpoint): number;
@@ -49,7 +50,10 @@ export function createCodeStore(retentionMs: number): CodeStore {
       return { status: 'fresh', issued };
     },
     sweep(now) {
-      for (const [code, issued] of codes) if (issued.expiresAt + retentionMs < now) codes.delete(code);
+      for (const [code, issued] of codes) {
+        const keptUntil = issued.expiresAt + (issued.endpoint === 'oauth2_access_token' ? retentionMs : 0);
+        if (keptUntil < now) codes.delete(code);
+      }
     },
     count(endpoint) {
       let held = 0;
