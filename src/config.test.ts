@@ -37,7 +37,7 @@ describe('loadConfig defaults', () => {
       dataDir: '.data',
       keys: { masterKey: undefined, reloadIntervalMs: 30_000 },
       admin: { tokenTtl: 300 },
-      wechat: { apiBaseUrl: 'https://api.weixin.qq.com', timeoutMs: 5000 },
+      wechat: { apiBaseUrl: 'https://api.weixin.qq.com', openBaseUrl: 'https://open.weixin.qq.com', timeoutMs: 5000 },
       sandbox: 'auto',
       oidc: { accessTokenTtl: 600, idTokenTtl: 3600, refreshTokenTtl: 2_592_000, cleanupIntervalMs: 60_000 },
       log: { level: 'info' },
@@ -78,6 +78,7 @@ describe('loadConfig overrides', () => {
     ['WXBRIDGE_DATA_DIR', '/var/lib/wxbridge', (c) => c.dataDir, '/var/lib/wxbridge'],
     ['WXBRIDGE_MASTER_KEY', KEY, (c) => c.keys.masterKey, Buffer.alloc(32, 7)],
     ['WXBRIDGE_WECHAT_API_BASE_URL', 'http://127.0.0.1:9999/', (c) => c.wechat.apiBaseUrl, 'http://127.0.0.1:9999'],
+    ['WXBRIDGE_WECHAT_OPEN_BASE_URL', 'http://127.0.0.1:9999/', (c) => c.wechat.openBaseUrl, 'http://127.0.0.1:9999'],
     ['WXBRIDGE_WECHAT_TIMEOUT_MS', '1500', (c) => c.wechat.timeoutMs, 1500],
     ['WXBRIDGE_SANDBOX', 'true', (c) => c.sandbox, 'on'],
     ['WXBRIDGE_SANDBOX', '0', (c) => c.sandbox, 'off'],
@@ -106,7 +107,7 @@ describe('loadConfig overrides', () => {
 
   it('has an override test above for every variable of the schema', () => {
     const tested = new Set(['NODE_ENV', 'PORT', 'WXBRIDGE_ISSUER', 'DATABASE_URL', 'WXBRIDGE_DB_POOL_SIZE', 'WXBRIDGE_DATA_DIR',
-      'WXBRIDGE_MASTER_KEY', 'WXBRIDGE_WECHAT_API_BASE_URL', 'WXBRIDGE_WECHAT_TIMEOUT_MS', 'WXBRIDGE_SANDBOX', 'WXBRIDGE_ACCESS_TOKEN_TTL',
+      'WXBRIDGE_MASTER_KEY', 'WXBRIDGE_WECHAT_API_BASE_URL', 'WXBRIDGE_WECHAT_OPEN_BASE_URL', 'WXBRIDGE_WECHAT_TIMEOUT_MS', 'WXBRIDGE_SANDBOX', 'WXBRIDGE_ACCESS_TOKEN_TTL',
       'WXBRIDGE_ID_TOKEN_TTL', 'WXBRIDGE_REFRESH_TOKEN_TTL', 'WXBRIDGE_CLEANUP_INTERVAL_MS', 'WXBRIDGE_KEY_RELOAD_INTERVAL_MS',
       'WXBRIDGE_ADMIN_TOKEN_TTL', 'WXBRIDGE_SHUTDOWN_TIMEOUT_MS', 'WXBRIDGE_LOG_LEVEL', 'WXBRIDGE_WORKERS', 'WXBRIDGE_LOOKUP_CACHE_TTL_MS',
       'WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS', 'WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS', 'WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'WXBRIDGE_TRUST_PROXY',
@@ -134,6 +135,10 @@ describe('loadConfig errors', () => {
   it('refuses a headers timeout longer than the request timeout (node:http would throw)', () => {
     const error = failure({ WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS: '20000', WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS: '10000' });
     expect(namedVariables(error)).toEqual(['WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS']);
+  });
+
+  it('refuses a WeChat sign-in page base URL that is not http(s)', () => {
+    expect(namedVariables(failure({ WXBRIDGE_WECHAT_OPEN_BASE_URL: 'javascript:alert(1)' }))).toEqual(['WXBRIDGE_WECHAT_OPEN_BASE_URL']);
   });
 
   it('refuses a master key that is not 32 bytes', () => {

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
     message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
   }),
   WXBRIDGE_WECHAT_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
+  WXBRIDGE_WECHAT_OPEN_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://open.weixin.qq.com').describe('where browsers are sent to sign in with WeChat (design.md §10)'),
   WXBRIDGE_WECHAT_TIMEOUT_MS: integer(100, 60_000).default(5000),
   WXBRIDGE_SANDBOX: z.enum(['1', '0', 'true', 'false', 'auto']).default('auto'),
   WXBRIDGE_ACCESS_TOKEN_TTL: integer(30, 3600).default(600),
@@ -72,7 +73,8 @@ export interface Config {
   readonly dataDir: string;
   readonly keys: { readonly masterKey: Buffer | undefined; readonly reloadIntervalMs: number };
   readonly admin: { readonly tokenTtl: number };
-  readonly wechat: { readonly apiBaseUrl: string; readonly timeoutMs: number };
+  /** `apiBaseUrl` for server calls, `openBaseUrl` for the browser's authorize pages (design.md §10); both a simulator in tests. */
+  readonly wechat: { readonly apiBaseUrl: string; readonly openBaseUrl: string; readonly timeoutMs: number };
   readonly sandbox: SandboxMode;
   readonly oidc: {
     readonly accessTokenTtl: number;
@@ -163,7 +165,11 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       reloadIntervalMs: e.WXBRIDGE_KEY_RELOAD_INTERVAL_MS,
     },
     admin: { tokenTtl: e.WXBRIDGE_ADMIN_TOKEN_TTL },
-    wechat: { apiBaseUrl: e.WXBRIDGE_WECHAT_API_BASE_URL.replace(/\/$/, ''), timeoutMs: e.WXBRIDGE_WECHAT_TIMEOUT_MS },
+    wechat: {
+      apiBaseUrl: e.WXBRIDGE_WECHAT_API_BASE_URL.replace(/\/$/, ''),
+      openBaseUrl: e.WXBRIDGE_WECHAT_OPEN_BASE_URL.replace(/\/$/, ''),
+      timeoutMs: e.WXBRIDGE_WECHAT_TIMEOUT_MS,
+    },
     // design.md §7: the sandbox is never on by default in production.
     sandbox: e.NODE_ENV === 'production' && sandbox === 'auto' ? 'off' : sandbox,
     oidc: {

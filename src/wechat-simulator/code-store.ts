@@ -1,5 +1,7 @@
-// One-time login codes (wechat-api.md §3.3, §8.1, §14 items 2–3): bound to (appid, user) and to the
-// endpoint matching the app's kind, with a TTL, consumed on first use.
+// One-time login codes (wechat-api.md §3.3, §8.1, §14 items 2–3): bound to (appid, user, scope) and to the
+// endpoint matching the app's kind, with a TTL, consumed on first use. A used code is remembered until it
+// expires (a second use says 40163); an expired OAuth code a little longer (it says 42003, where an expired
+// mini-program code says 40029 like an unknown one, §3.3), then it is forgotten.
 import { newLoginCode } from './identifiers.ts';
 import type { OAuthScope, WeChatEndpoint } from './simulator-types.ts';
 
@@ -9,6 +11,8 @@ export interface IssuedCode {
   readonly user: string;
   readonly endpoint: WeChatEndpoint;
   readonly scope: OAuthScope | null;
+  /** §8.1 snapshot page: the exchange answers a virtual account (official accounts only). */
+  readonly snapshot: boolean;
   readonly expiresAt: number;
   used: boolean;
 }
@@ -19,28 +23,20 @@ export type CodeLookup =
   | { readonly status: 'used'; readonly issued: IssuedCode }
   | { readonly status: 'fresh'; readonly issued: IssuedCode };
 
-// Keep expired codes around this long so they still answer "expired", then forget them (memory in benchmarks).
-const FORGET_AFTER_MS = 3_600_000;
-const SWEEP_EVERY = 1_000;
-
 export interface CodeStore {
-  issue(input: Omit<IssuedCode, 'code' | 'used'>, now: number): string;
+  issue(input: Omit<IssuedCode, 'code' | 'used'>): string;
   lookup(code: string, appId: string, endpoint: WeChatEndpoint, now: number): CodeLookup;
+  /** Forgets every expired code, used or not: mini-program codes at once, OAuth codes `retentionMs` later. */
+  sweep(now: number): void;
+  /** Codes held per endpoint (memory checks). */
+  count(endpoint: WeChatEndpoint): number;
 }
 
-export function createCodeStore(): CodeStore {
+export function createCodeStore(retentionMs: number): CodeStore {
   const codes = new Map<string, IssuedCode>();
-  let issuedSinceSweep = 0;
-
-  function sweep(now: number): void {
-    issuedSinceSweep = 0;
-    for (const [code, issued] of codes) if (issued.expiresAt + FORGET_AFTER_MS < now) codes.delete(code);
-  }
 
   return {
-    issue(input, now) {
-      issuedSinceSweep += 1;
-      if (issuedSinceSweep >= SWEEP_EVERY) sweep(now);
+    issue(input) {
       const code = newLoginCode();
       codes.set(code, { ...input, code, used: false });
       return code;
@@ -52,6 +48,17 @@ export function createCodeStore(): CodeStore {
       if (now > issued.expiresAt) return { status: 'expired', issued };
       if (issued.used) return { status: 'used', issued };
       return { status: 'fresh', issued };
+    },
+    sweep(now) {
+      for (const [code, issued] of codes) {
+        const keptUntil = issued.expiresAt + (issued.endpoint === 'oauth2_access_token' ? retentionMs : 0);
+        if (keptUntil < now) codes.delete(code);
+      }
+    },
+    count(endpoint) {
+      let held = 0;
+      for (const issued of codes.values()) if (issued.endpoint === endpoint) held += 1;
+      return held;
     },
   };
 }

@@ -1,11 +1,13 @@
 // The simulator's own HTTP test API under `/__simulator/` (wechat-api.md §14 item 25), so a simulator in
 // another process (benchmarks) can be scripted: apps, codes, faults, user flags, knobs, request log,
-// phone codes, token invalidation, session keys and legacy encrypted/signed data (items 13–15).
+// phone codes, token invalidation, session keys and legacy encrypted/signed data (items 13–15), user flags and
+// profiles (items 19, 22) and the stores' sizes (memory checks).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { faultSchema, issueCodeBatchSchema, issueCodeSchema, settingsSchema, simulatedAppSchema, userFlagsSchema } from './control-schemas.ts';
+import { faultSchema, issueCodeBatchSchema, issueCodeSchema, settingsSchema, simulatedAppSchema, userFlagsSchema, userProfileSchema } from './control-schemas.ts';
 import { invalidateTokensSchema, issuePhoneCodeSchema, legacyDataSchema, sessionKeySchema, signedDataSchema } from './control-schemas.ts';
 import type { SimulatorSettings } from './control-schemas.ts';
+import { storeSizes } from './memory-sweep.ts';
 import * as sim from './simulator-state.ts';
 import * as controls from './test-controls.ts';
 import { invalidateAppTokens } from './token-guard.ts';
@@ -54,8 +56,9 @@ function issueCode(state: sim.SimulatorState, body: unknown): ControlReply {
   const input = parse(issueCodeSchema, body);
   const app = sim.getApp(state, input.appId);
   const code = sim.issueCode(state, input);
-  const unionid = sim.unionIdFor(state, app, input.user);
-  const openid = state.identities.openIdOf(app.appId, input.user);
+  const snapshot = app.kind === 'official_account' && state.users.isSnapshot(input.user);
+  const unionid = snapshot ? null : sim.unionIdFor(state, app, input.user);
+  const openid = sim.openIdForCode(state, { appId: app.appId, user: input.user, snapshot });
   return { status: 201, body: { code, openid, ...(unionid === null ? {} : { unionid }) } };
 }
 
@@ -70,6 +73,7 @@ function applySettings(state: sim.SimulatorState, settings: SimulatorSettings): 
   Object.assign(state.contentTypes, settings.contentTypes ?? {});
   if (settings.latencyMs !== undefined) state.latencyMs = settings.latencyMs;
   if (settings.errmsgStyle !== undefined) state.errmsgStyle = settings.errmsgStyle;
+  if (settings.userinfoChecksOpenId !== undefined) state.userinfoChecksOpenId = settings.userinfoChecksOpenId;
 }
 
 const NO_CONTENT: ControlReply = { status: 204 };
@@ -93,6 +97,11 @@ const ROUTES: readonly Route[] = [
     sim.setUserFlags(state, user, parse(userFlagsSchema, body));
     return NO_CONTENT;
   }),
+  route('PUT', /^\/users\/([^/]+)\/profile$/, (state, body, user) => {
+    state.users.setProfile(user, parse(userProfileSchema, body));
+    return NO_CONTENT;
+  }),
+  route('GET', /^\/store-sizes$/, (state) => ({ status: 200, body: storeSizes(state) })),
   route('PUT', /^\/settings$/, (state, body) => {
     applySettings(state, parse(settingsSchema, body));
     return NO_CONTENT;

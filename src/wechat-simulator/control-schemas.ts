@@ -1,6 +1,7 @@
 // zod schemas for the simulator's control API bodies (house-style §12.5: parse at every edge), mirroring
 // the programmatic API: apps (wechat-api.md §14 item 6), codes (item 2), faults (items 3, 5, 24), knobs,
-// phone codes (item 14), token invalidation (item 13), session keys and legacy data (item 15).
+// phone codes (item 14), token invalidation (item 13), session keys and legacy data (item 15), user flags
+// and profiles (items 19, 22).
 import { z } from 'zod';
 import { TRANSPORT_FAULT_KINDS, type Fault } from './faults.ts';
 import type { SimulatedApp } from './simulator-types.ts';
@@ -22,6 +23,10 @@ export const simulatedAppSchema: z.ZodType<SimulatedApp> = z.strictObject({
   ipWhitelistEnabled: z.boolean().exactOptional(),
   ipWhitelist: z.array(nonEmpty).exactOptional(),
   secretFrozen: z.boolean().exactOptional(),
+  name: z.string().min(1).max(64).exactOptional(),
+  // Hosts as WeChat's console takes them: `host` or `host:port`, no scheme or path.
+  redirectDomains: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'a host or host:port')).exactOptional(),
+  pages: z.array(z.string().regex(/^[^/\s?#][^\s?#]*$/, 'a page path without leading / or query')).min(1).exactOptional(),
 });
 
 export const issueCodeSchema = z.strictObject({
@@ -37,7 +42,12 @@ export const issueCodeBatchSchema = z.strictObject({
   scope: scopeSchema.exactOptional(),
 });
 
-export const userFlagsSchema = z.strictObject({ blocked: z.boolean().exactOptional() });
+export const userFlagsSchema = z.strictObject({ blocked: z.boolean().exactOptional(), snapshot: z.boolean().exactOptional() });
+
+export const userProfileSchema = z.strictObject({
+  nickname: z.string().max(256).exactOptional(),
+  headimgurl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).exactOptional(),
+});
 
 const target = { endpoint: endpointSchema.exactOptional(), times: z.number().int().min(1).exactOptional() };
 
@@ -77,6 +87,7 @@ export const settingsSchema = z.strictObject({
   contentTypes: contentTypesSchema.exactOptional(),
   latencyMs: ms.exactOptional(),
   errmsgStyle: z.enum(ERRMSG_STYLES).exactOptional(),
+  userinfoChecksOpenId: z.boolean().exactOptional(),
 });
 
 export type SimulatorSettings = z.infer<typeof settingsSchema>;

@@ -4,9 +4,10 @@ import type { SimulatorState } from './simulator-state.ts';
 import type { SimulatedApp } from './simulator-types.ts';
 import { whitelistStem } from './wire.ts';
 
-/** What an endpoint decided: a JSON success body (keys in wire order) or a business error. */
+/** What an endpoint decided: a JSON success body (keys in wire order), an image (§8.6) or a business error. */
 export type EndpointReply =
   | { readonly kind: 'success'; readonly body: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'image'; readonly contentType: string; readonly bytes: Buffer }
   | { readonly kind: 'error'; readonly errcode: number; readonly stem?: string };
 
 export function errorReply(errcode: number, stem?: string): EndpointReply {
@@ -92,8 +93,8 @@ export function checkAppCredentials(state: SimulatorState, input: CredentialInpu
   return app;
 }
 
-/** Tells a reply from a checked value (a SimulatedApp also has a `kind`, but never these two). */
+/** Tells a reply from a checked value (a SimulatedApp also has a `kind`, but never these three). */
 export function isReply(value: object): value is EndpointReply {
   const { kind } = value as { kind?: unknown };
-  return kind === 'success' || kind === 'error';
+  return kind === 'success' || kind === 'image' || kind === 'error';
 }

@@ -10,6 +10,8 @@ interface SessionKeyRecord {
 export interface IdentityStore {
   openIdOf(appId: string, user: string): string;
   unionIdOf(openPlatformId: string, user: string): string;
+  /** §8.1: the virtual openid a snapshot-mode login shows for `user` (stable, never the real one, no user behind it). */
+  snapshotOpenIdOf(appId: string, user: string): string;
   /** The session_key after a code exchange: the current one, or a new one if it is older than `rotationMs`. */
   sessionKeyForExchange(appId: string, openId: string, now: number): string;
   findSessionKey(appId: string, openId: string): string | null;
@@ -19,6 +21,8 @@ export interface IdentityStore {
   resetSessionKey(appId: string, openId: string): string | null;
   /** The user behind an openid of `appId`, or null (§4.2: openid of another app or never seen). */
   userOf(appId: string, openId: string): string | null;
+  /** (appid, user) pairs known: the simulated world, which grows with distinct users only. */
+  readonly size: number;
 }
 
 function stableId(table: Map<string, string>, key: string, onCreate?: (id: string) => void): string {
@@ -40,10 +44,12 @@ export function createIdentityStore(rotationMs: number): IdentityStore {
   const unionIds = new Map<string, string>();
   const sessionKeys = new Map<string, SessionKeyRecord>();
   const users = new Map<string, string>();
+  const snapshotOpenIds = new Map<string, string>();
 
   return {
     openIdOf: (appId, user) => stableId(openIds, pair(appId, user), (openId) => users.set(pair(appId, openId), user)),
     unionIdOf: (openPlatformId, user) => stableId(unionIds, pair(openPlatformId, user)),
+    snapshotOpenIdOf: (appId, user) => stableId(snapshotOpenIds, pair(appId, user)),
     sessionKeyForExchange(appId, openId, now) {
       const key = pair(appId, openId);
       const current = sessionKeys.get(key);
@@ -66,5 +72,8 @@ export function createIdentityStore(rotationMs: number): IdentityStore {
       return sessionKey;
     },
     userOf: (appId, openId) => users.get(pair(appId, openId)) ?? null,
+    get size() {
+      return openIds.size;
+    },
   };
 }

@@ -16,7 +16,7 @@ export function exchangeJsCode(state: SimulatorState, request: ExchangeRequest):
   if (!state.loginQuota.tryConsume(`${app.appId}\u0000${issued.user}`, now)) return errorReply(45011);
   if (lookup.status === 'used') return errorReply(40163);
   issued.used = true;
-  if (state.blockedUsers.has(issued.user)) return errorReply(40226);
+  if (state.users.isBlocked(issued.user)) return errorReply(40226);
   const openid = state.identities.openIdOf(app.appId, issued.user);
   const sessionKey = state.identities.sessionKeyForExchange(app.appId, openid, now);
   const unionid = unionIdFor(state, app, issued.user);

@@ -6,6 +6,9 @@ const WINDOW_MS = 60_000;
 export interface MinuteQuota {
   /** Counts one call for `key` and says whether it is within the limit; refused calls are not counted. */
   tryConsume(key: string, now: number): boolean;
+  /** Forgets keys with no call in the window (one per user ever seen would otherwise stay for good). */
+  sweep(now: number): void;
+  readonly size: number;
 }
 
 export function createMinuteQuota(limitPerMinute: number): MinuteQuota {
@@ -19,6 +22,12 @@ export function createMinuteQuota(limitPerMinute: number): MinuteQuota {
       if (recent.length === 0) calls.delete(key);
       else calls.set(key, recent);
       return allowed;
+    },
+    sweep(now) {
+      for (const [key, recent] of calls) if (recent.every((at) => now - at >= WINDOW_MS)) calls.delete(key);
+    },
+    get size() {
+      return calls.size;
     },
   };
 }

@@ -1,5 +1,6 @@
 // One-time phone codes from `<button open-type="getPhoneNumber">` (wechat-api.md §5.1, §14 item 14): 64 hex
 // characters, bound to one app and one user, valid 300 s, single use; each carries the number it reveals.
+// Used and expired codes are forgotten: WeChat answers 40029 for them exactly as for unknown ones.
 import { randomBytes } from 'node:crypto';
 
 export interface PhoneGrant {
@@ -16,33 +17,29 @@ export interface IssuedPhoneCode extends PhoneGrant {
   readonly user: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
-  used: boolean;
 }
 
 export type PhoneCodeLookup =
-  | { readonly status: 'invalid' | 'expired' | 'used' }
+  | { readonly status: 'invalid' | 'expired' }
   | { readonly status: 'fresh'; readonly issued: IssuedPhoneCode };
 
 export interface PhoneCodeStore {
-  issue(input: Omit<IssuedPhoneCode, 'code' | 'used'>): string;
+  issue(input: Omit<IssuedPhoneCode, 'code'>): string;
   lookup(code: string, appId: string, now: number): PhoneCodeLookup;
+  /** Spends a code: it is forgotten at once, as a used code answers like an unknown one (40029). */
+  consume(code: string): void;
+  /** Forgets expired codes (they answer 40029 like unknown ones, so nothing needs them). */
+  sweep(now: number): void;
+  readonly size: number;
 }
-
-// Expired codes are forgotten after this long (they answer 40029 either way).
-const FORGET_AFTER_MS = 3_600_000;
 
 export function createPhoneCodeStore(): PhoneCodeStore {
   const codes = new Map<string, IssuedPhoneCode>();
 
-  function sweep(now: number): void {
-    for (const [code, issued] of codes) if (issued.expiresAt + FORGET_AFTER_MS < now) codes.delete(code);
-  }
-
   return {
     issue(input) {
-      if (codes.size % 1000 === 999) sweep(input.issuedAt);
       const code = randomBytes(32).toString('hex');
-      codes.set(code, { ...input, code, used: false });
+      codes.set(code, { ...input, code });
       return code;
     },
     lookup(code, appId, now) {
@@ -50,8 +47,16 @@ export function createPhoneCodeStore(): PhoneCodeStore {
       // Another app's code is simply unknown to this app (the token names the app).
       if (!issued || issued.appId !== appId) return { status: 'invalid' };
       if (now > issued.expiresAt) return { status: 'expired' };
-      if (issued.used) return { status: 'used' };
       return { status: 'fresh', issued };
+    },
+    consume(code) {
+      codes.delete(code);
+    },
+    sweep(now) {
+      for (const [code, issued] of codes) if (issued.expiresAt < now) codes.delete(code);
+    },
+    get size() {
+      return codes.size;
     },
   };
 }

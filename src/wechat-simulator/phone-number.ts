@@ -30,7 +30,7 @@ export function serveGetUserPhoneNumber(state: SimulatorState, request: Exchange
   if (lookup.status !== 'fresh') return errorReply(40029);
   const { issued } = lookup;
   if (body.openid !== undefined && body.openid !== state.identities.openIdOf(token.appId, issued.user)) return errorReply(40029);
-  issued.used = true;
+  state.phoneCodes.consume(issued.code);
   // Key order as observed in §5.1; the watermark is the time the user tapped the button.
   return {
     kind: 'success',

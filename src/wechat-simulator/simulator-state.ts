@@ -1,43 +1,20 @@
 // The simulator's in-memory world (wechat-api.md §14): apps, users, codes, identities, quotas, tokens,
 // faults, knobs and the request log. No I/O; the clock is injected so tests can move time.
+import { randomBytes } from 'node:crypto';
 import { createCodeStore, type CodeStore } from './code-store.ts';
 import { createDailyQuota, type DailyQuota } from './daily-quota.ts';
 import { createFaultQueue, type FaultQueue } from './faults.ts';
 import { createIdentityStore, type IdentityStore } from './identity-store.ts';
+import { sweepIfDue } from './memory-sweep.ts';
 import { createMinuteQuota, type MinuteQuota } from './minute-quota.ts';
 import { createPhoneCodeStore, type PhoneCodeStore } from './phone-code-store.ts';
 import type { AppKind, OAuthScope, SimulatedApp, SimulatorRequest, WeChatEndpoint } from './simulator-types.ts';
 import { createTokenTable, type TokenRecord, type TokenTable } from './token-table.ts';
-import { defaultContentTypes, type ErrmsgStyle } from './wire.ts';
+import { createUserDirectory, type UserDirectory, type UserFlags } from './user-directory.ts';
+import type { SimulatorOptions } from './simulator-options.ts';
 
-export interface SimulatorOptions {
-  /** Clock in ms (default `Date.now`). */
-  readonly now?: () => number;
-  /** Minimum session_key age before a new code exchange rotates it (default 300 000, §3.3). */
-  readonly sessionKeyRotationMs?: number;
-  /** Lifetime of mini-program and official-account codes (default 300 000, §3.3, §8.1). */
-  readonly codeTtlMs?: number;
-  /** Lifetime of Open Platform (web/app) codes (default 600 000, §8.1). */
-  readonly openPlatformCodeTtlMs?: number;
-  /** jscode2session calls per (appid, user) per minute before 45011 (default 100, §11). */
-  readonly perUserMinuteQuota?: number;
-  /** Request-log entries kept, oldest dropped first (default 10 000). */
-  readonly requestLogLimit?: number;
-  /** Lifetime of cgi-bin and stable access tokens (default 7 200 000, §6.1 `expires_in` 7200). */
-  readonly accessTokenTtlMs?: number;
-  /** Old/new token overlap: cgi-bin/token's 5-minute grace, stable_token's pre-rotation window (default 300 000, §6). */
-  readonly accessTokenOverlapMs?: number;
-  /** cgi-bin/token calls per app per day before 45009 (default 2000, §6.1). */
-  readonly cgiTokenDailyQuota?: number;
-  /** §6.1 [CONFLICT]: what cgi-bin/token says to a wrong secret (default 40125; older docs: 40001). */
-  readonly cgiTokenWrongSecretErrcode?: 40125 | 40001;
-  /** What a token-protected API says to an unknown token (default 40001; option 40014, §14 item 13). */
-  readonly unknownTokenErrcode?: 40001 | 40014;
-  /** Lifetime of getPhoneNumber codes (default 300 000, §5.1). */
-  readonly phoneCodeTtlMs?: number;
-  /** Minimum time between two resetusersessionkey calls for one user (default 60 000, §4.3 [UNCONFIRMED]). */
-  readonly sessionKeyResetCooldownMs?: number;
-}
+export type { SimulatorOptions } from './simulator-options.ts';
+import { defaultContentTypes, type ErrmsgStyle } from './wire.ts';
 
 /** stable_token's per-app state (§6.2): the current token and the last force refresh. */
 export interface StableTokenSlot {
@@ -50,9 +27,6 @@ export class SimulatorUsageError extends Error {
   override readonly name = 'SimulatorUsageError';
 }
 
-export interface UserFlags {
-  readonly blocked?: boolean;
-}
 
 export interface SimulatorState {
   readonly now: () => number;
@@ -60,7 +34,7 @@ export interface SimulatorState {
   readonly openPlatformCodeTtlMs: number;
   readonly requestLogLimit: number;
   readonly apps: Map<string, SimulatedApp>;
-  readonly blockedUsers: Set<string>;
+  readonly users: UserDirectory;
   readonly codes: CodeStore;
   readonly identities: IdentityStore;
   readonly loginQuota: MinuteQuota;
@@ -84,20 +58,28 @@ export interface SimulatorState {
   readonly log: SimulatorRequest[];
   latencyMs: number;
   errmsgStyle: ErrmsgStyle;
+  userinfoChecksOpenId: boolean;
+  readonly expiredRetentionMs: number;
+  /** Simulator clock of the last memory sweep (memory-sweep.ts). */
+  lastSweepAt: number;
+  /** Signs the authorize pages' form tickets (authorize-ticket.ts); new per simulator. */
+  readonly pageKey: Buffer;
 }
 
 export function createSimulatorState(options: SimulatorOptions = {}): SimulatorState {
+  const now = options.now ?? Date.now;
+  const expiredRetentionMs = options.expiredRetentionMs ?? 600_000;
   return {
-    now: options.now ?? Date.now,
+    now,
     codeTtlMs: options.codeTtlMs ?? 300_000,
     openPlatformCodeTtlMs: options.openPlatformCodeTtlMs ?? 600_000,
     requestLogLimit: options.requestLogLimit ?? 10_000,
     apps: new Map(),
-    blockedUsers: new Set(),
-    codes: createCodeStore(),
+    users: createUserDirectory(),
+    codes: createCodeStore(expiredRetentionMs),
     identities: createIdentityStore(options.sessionKeyRotationMs ?? 300_000),
     loginQuota: createMinuteQuota(options.perUserMinuteQuota ?? 100),
-    tokens: createTokenTable(),
+    tokens: createTokenTable(expiredRetentionMs),
     accessTokenTtlMs: options.accessTokenTtlMs ?? 7_200_000,
     accessTokenOverlapMs: options.accessTokenOverlapMs ?? 300_000,
     cgiTokenQuota: createDailyQuota(options.cgiTokenDailyQuota ?? 2000),
@@ -115,6 +97,10 @@ export function createSimulatorState(options: SimulatorOptions = {}): SimulatorS
     log: [],
     latencyMs: 0,
     errmsgStyle: 'rid',
+    userinfoChecksOpenId: options.userinfoChecksOpenId ?? true,
+    expiredRetentionMs,
+    lastSweepAt: now(),
+    pageKey: randomBytes(32),
   };
 }
 
@@ -129,6 +115,13 @@ const DEFAULT_SCOPE: Readonly<Record<Exclude<AppKind, 'miniprogram'>, OAuthScope
   app: 'snsapi_userinfo',
 };
 
+/** §8.1: the scopes each kind of app may ask for (mobile apps: snsapi_userinfo only, §8.1 last paragraph). */
+export const SCOPES_BY_KIND: Readonly<Record<Exclude<AppKind, 'miniprogram'>, readonly OAuthScope[]>> = {
+  official_account: ['snsapi_base', 'snsapi_userinfo'],
+  web: ['snsapi_login'],
+  app: ['snsapi_userinfo'],
+};
+
 export function getApp(state: SimulatorState, appId: string): SimulatedApp {
   const app = state.apps.get(appId);
   if (!app) throw new SimulatorUsageError(`no simulated app with appId ${appId}; register it first`);
@@ -138,30 +131,44 @@ export function getApp(state: SimulatorState, appId: string): SimulatedApp {
 export interface IssueCodeInput {
   readonly appId: string;
   readonly user: string;
-  /** OAuth scope for non-mini-program apps (default by kind); ignored for mini-programs. */
+  /** OAuth scope for non-mini-program apps (default by kind, must suit the kind); ignored for mini-programs. */
   readonly scope?: OAuthScope;
+}
+
+function scopeFor(app: SimulatedApp, requested: OAuthScope | undefined): OAuthScope | null {
+  if (app.kind === 'miniprogram') return null;
+  const scope = requested ?? DEFAULT_SCOPE[app.kind];
+  if (!SCOPES_BY_KIND[app.kind].includes(scope)) throw new SimulatorUsageError(`a ${app.kind} app cannot be granted ${scope}`);
+  return scope;
 }
 
 /** Mints a one-time code as `wx.login` or the OAuth redirect would (§3.3, §8.1). */
 export function issueCode(state: SimulatorState, input: IssueCodeInput): string {
   const app = getApp(state, input.appId);
+  const scope = scopeFor(app, input.scope);
   const now = state.now();
+  sweepIfDue(state, now);
   const openPlatform = app.kind === 'web' || app.kind === 'app';
-  return state.codes.issue(
-    {
-      appId: app.appId,
-      user: input.user,
-      endpoint: codeEndpointFor(app.kind),
-      scope: app.kind === 'miniprogram' ? null : (input.scope ?? DEFAULT_SCOPE[app.kind]),
-      expiresAt: now + (openPlatform ? state.openPlatformCodeTtlMs : state.codeTtlMs),
-    },
-    now,
-  );
+  return state.codes.issue({
+    appId: app.appId,
+    user: input.user,
+    endpoint: codeEndpointFor(app.kind),
+    scope,
+    // §8.1: snapshot pages exist only inside WeChat, i.e. for official-account OAuth.
+    snapshot: app.kind === 'official_account' && state.users.isSnapshot(input.user),
+    expiresAt: now + (openPlatform ? state.openPlatformCodeTtlMs : state.codeTtlMs),
+  });
+}
+
+/** The openid a code's exchange reveals: the user's own, or a virtual one for a snapshot-mode code (§8.1). */
+export function openIdForCode(state: SimulatorState, issued: { appId: string; user: string; snapshot: boolean }): string {
+  return issued.snapshot
+    ? state.identities.snapshotOpenIdOf(issued.appId, issued.user)
+    : state.identities.openIdOf(issued.appId, issued.user);
 }
 
 export function setUserFlags(state: SimulatorState, user: string, flags: UserFlags): void {
-  if (flags.blocked === true) state.blockedUsers.add(user);
-  if (flags.blocked === false) state.blockedUsers.delete(user);
+  state.users.setFlags(user, flags);
 }
 
 export function recordRequest(state: SimulatorState, entry: SimulatorRequest): void {

@@ -2,6 +2,7 @@
 // session keys, early token invalidation, legacy encryptedData/rawData for a user's current session_key,
 // and per-endpoint request counts. Each is also served by the control API (control-api.ts).
 import { encryptUserData, signRawData } from './legacy-crypto.ts';
+import { sweepIfDue } from './memory-sweep.ts';
 import { phoneGrantFor, randomMainlandNumber, type PhoneGrant } from './phone-code-store.ts';
 import { getApp, SimulatorUsageError, unionIdFor, type SimulatorState } from './simulator-state.ts';
 import { WECHAT_ENDPOINTS, type WeChatEndpoint } from './simulator-types.ts';
@@ -23,6 +24,7 @@ export interface IssuedPhone extends PhoneGrant {
 export function issuePhoneCode(state: SimulatorState, input: IssuePhoneCodeInput): IssuedPhone {
   const app = getApp(state, input.appId);
   const now = state.now();
+  sweepIfDue(state, now);
   const grant = phoneGrantFor(input.phoneNumber ?? randomMainlandNumber(), input.countryCode ?? '86');
   const code = state.phoneCodes.issue({ ...grant, appId: app.appId, user: input.user, issuedAt: now, expiresAt: now + state.phoneCodeTtlMs });
   return { code, ...grant };

@@ -1,6 +1,6 @@
 // Issued tokens and how a token-protected endpoint judges them (wechat-api.md §6.1, §8.2–§8.3,
 // §14 item 13): unknown → 40001, expired → 42001, superseded beyond its grace period → 40001.
-// liveTokens() scans every token: fine for a test double holding a few thousand.
+// Dead tokens are forgotten by sweep(); liveTokens() scans every token: fine for a test double.
 import { newOpaqueToken } from './identifiers.ts';
 import type { OAuthScope } from './simulator-types.ts';
 
@@ -16,6 +16,8 @@ export interface TokenRecord {
   readonly appId: string;
   readonly openId: string | null;
   readonly scope: OAuthScope | null;
+  /** §8.1: a user token of a snapshot-mode virtual account. */
+  readonly snapshot?: true;
   readonly issuedAt: number;
   expiresAt: number;
   /** Set when a newer token replaced this one; it stays usable until then (§6.1: 300 s overlap). */
@@ -34,12 +36,19 @@ export interface TokenTable {
   /** Tokens of `appId` among `kinds` that are neither expired nor superseded at `now`. */
   liveTokens(appId: string, kinds: readonly TokenKind[], now: number): TokenRecord[];
   find(token: string): TokenRecord | null;
+  /** Forgets tokens expired or superseded more than `retentionMs` ago (they then answer "unknown"). */
+  sweep(now: number): void;
+  readonly size: number;
 }
 
-// Oldest tokens are forgotten beyond this many, so a long benchmark run does not grow without bound.
-const MAX_TOKENS = 200_000;
+// A backstop beyond the sweep: the oldest tokens are forgotten past this many (30-day refresh tokens).
+const MAX_TOKENS = 100_000;
 
-export function createTokenTable(): TokenTable {
+function deadSince(record: TokenRecord): number {
+  return record.invalidAfter === null ? record.expiresAt : Math.min(record.invalidAfter, record.expiresAt);
+}
+
+export function createTokenTable(retentionMs: number): TokenTable {
   const tokens = new Map<string, TokenRecord>();
   let serial = 0;
 
@@ -70,5 +79,11 @@ export function createTokenTable(): TokenTable {
         && (record.invalidAfter === null || now <= record.invalidAfter) && now <= record.expiresAt);
     },
     find: (token) => tokens.get(token) ?? null,
+    sweep(now) {
+      for (const [token, record] of tokens) if (deadSince(record) + retentionMs < now) tokens.delete(token);
+    },
+    get size() {
+      return tokens.size;
+    },
   };
 }

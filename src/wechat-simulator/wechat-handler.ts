@@ -1,4 +1,4 @@
-// Serves the simulated api.weixin.qq.com paths (wechat-api.md §1, §3–§6, §8.2, §14 items 1, 9–14, 20, 24, 25):
+// Serves the simulated api.weixin.qq.com paths (wechat-api.md §1, §3–§6, §8.2–§8.6, §14 items 1, 9–14, 20–26):
 // method check, fault injection, latency, the endpoint's reply on the wire, and the request log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveCgiToken, serveStableToken } from './access-token-endpoints.ts';
@@ -6,13 +6,16 @@ import { errorReply, type EndpointReply, type ExchangeRequest } from './exchange
 import { transportFaultReply } from './fault-responses.ts';
 import type { Fault } from './faults.ts';
 import { exchangeJsCode } from './jscode2session.ts';
+import { sweepIfDue } from './memory-sweep.ts';
 import { exchangeOAuthCode } from './oauth-access-token.ts';
 import { serveGetUserPhoneNumber } from './phone-number.ts';
 import { serveCheckSession, serveResetSessionKey } from './session-key-endpoints.ts';
+import { serveSnsAuth, serveUserInfo } from './sns-user-endpoints.ts';
 import { recordRequest, type SimulatorState } from './simulator-state.ts';
 import { ENDPOINT_METHODS, ENDPOINT_PATHS, type RequestOutcome, type WeChatEndpoint } from './simulator-types.ts';
 import type { Waiter } from './waiter.ts';
-import { formatErrmsg, toWeChatJson, writeRawReply, type ErrmsgStyle } from './wire.ts';
+import { formatErrmsg, toWeChatJson, writeRawReply, type ErrmsgStyle, type RawReply } from './wire.ts';
+import { sceneOf, serveGetWxaCodeUnlimit } from './wxacode-unlimit.ts';
 
 export interface WeChatHandlerDeps {
   readonly state: SimulatorState;
@@ -44,6 +47,9 @@ const HANDLERS: Readonly<Record<WeChatEndpoint, (state: SimulatorState, request:
   checksession: serveCheckSession,
   resetusersessionkey: serveResetSessionKey,
   getuserphonenumber: serveGetUserPhoneNumber,
+  userinfo: serveUserInfo,
+  sns_auth: serveSnsAuth,
+  getwxacodeunlimit: serveGetWxaCodeUnlimit,
 };
 
 // Bodies of real requests are tiny; anything beyond this is not a WeChat client talking.
@@ -59,15 +65,26 @@ function errmsgStyleFor(state: SimulatorState, endpoint: WeChatEndpoint): Errmsg
   return isWxa && state.errmsgStyle === 'rid' ? 'hint_rid' : state.errmsgStyle;
 }
 
-/** Waits the configured latency, then writes `reply` as WeChat would: HTTP 200 and compact JSON. */
+function wireReply(state: SimulatorState, endpoint: WeChatEndpoint, reply: EndpointReply): RawReply {
+  const contentType = state.contentTypes[endpoint];
+  switch (reply.kind) {
+    case 'success':
+      return { status: 200, contentType, body: toWeChatJson(reply.body) };
+    case 'image':
+      return { status: 200, contentType: reply.contentType, body: reply.bytes };
+    case 'error': {
+      const errmsg = formatErrmsg(reply.errcode, state.now(), errmsgStyleFor(state, endpoint), reply.stem);
+      return { status: 200, contentType, body: toWeChatJson({ errcode: reply.errcode, errmsg }) };
+    }
+  }
+}
+
+/** Waits the configured latency, then writes `reply` as WeChat would: HTTP 200 and compact JSON (or the image). */
 async function answer(ex: Exchange, reply: EndpointReply): Promise<RequestOutcome> {
   const { state, waiter } = ex.deps;
   await waiter.wait(state.latencyMs);
-  const style = errmsgStyleFor(state, ex.endpoint);
-  const body =
-    reply.kind === 'success' ? reply.body : { errcode: reply.errcode, errmsg: formatErrmsg(reply.errcode, state.now(), style, reply.stem) };
-  writeRawReply(ex.res, { status: 200, contentType: state.contentTypes[ex.endpoint], body: toWeChatJson(body) });
-  return reply.kind === 'success' ? 'ok' : reply.errcode;
+  writeRawReply(ex.res, wireReply(state, ex.endpoint, reply));
+  return reply.kind === 'error' ? reply.errcode : 'ok';
 }
 
 async function resetConnection(ex: Exchange): Promise<RequestOutcome> {
@@ -148,14 +165,18 @@ export async function serveWeChatRequest(
   const remoteAddress = req.socket.remoteAddress ?? '';
   const method = req.method ?? 'GET';
   const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+  const at = deps.state.now();
+  sweepIfDue(deps.state, at);
+  const scene = endpoint === 'getwxacodeunlimit' ? sceneOf(body) : undefined;
   const entry = {
-    at: deps.state.now(),
+    at,
     method,
     path: url.pathname,
     endpoint,
     query: Object.fromEntries(url.searchParams),
     remoteAddress,
     ...(method === 'POST' ? { body } : {}),
+    ...(scene === undefined ? {} : { scene }),
   };
   const served =
     endpoint === null

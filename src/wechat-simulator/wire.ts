@@ -26,10 +26,13 @@ const STEMS: ReadonlyMap<number, Stem> = new Map([
   [40014, { text: 'invalid access_token', comma: true }],
   [40029, { text: 'invalid code', comma: true }],
   [40030, { text: 'invalid refresh_token', comma: true }],
+  [40097, { text: 'invalid args', comma: false }],
   [40125, { text: 'invalid appsecret', comma: true }],
   [40163, { text: 'code been used', comma: true }],
   // The real text names the caller's address: see whitelistStem().
   [40164, { text: 'invalid ip, not in whitelist', comma: true }],
+  // §8.6 [UNCONFIRMED text]: the errmsg SDKs quote for a bad scene.
+  [40169, { text: 'invalid length for scene, or the data is not json string', comma: false }],
   [40226, { text: 'code blocked', comma: true }],
   // [UNCONFIRMED] §2 gives no observed text for 40243.
   [40243, { text: 'appsecret is frozen', comma: true }],
@@ -37,6 +40,8 @@ const STEMS: ReadonlyMap<number, Stem> = new Map([
   [41004, { text: 'appsecret missing', comma: true }],
   [41001, { text: 'access_token missing', comma: true }],
   [41008, { text: 'missing code', comma: true }],
+  [41009, { text: 'missing openid', comma: true }],
+  [41030, { text: 'invalid page', comma: false }],
   [42001, { text: 'access_token expired', comma: true }],
   [42002, { text: 'refresh_token expired', comma: true }],
   [42003, { text: 'code expired', comma: true }],
@@ -96,6 +101,9 @@ export function defaultContentTypes(): Record<WeChatEndpoint, string> {
     checksession: json,
     resetusersessionkey: json,
     getuserphonenumber: json,
+    userinfo: 'text/plain',
+    sns_auth: 'text/plain',
+    getwxacodeunlimit: json,
   };
 }
 
@@ -107,7 +115,8 @@ export function toWeChatJson(value: unknown): string {
 export interface RawReply {
   readonly status: number;
   readonly contentType: string;
-  readonly body: string;
+  /** Text is sent as UTF-8; bytes (an image, §8.6) as they are. */
+  readonly body: string | Buffer;
 }
 
 /** Writes a complete response with the headers WeChat sends (§3.2): no chunking, keep-alive unless asked to close. */
@@ -115,8 +124,8 @@ export function writeRawReply(res: ServerResponse, reply: RawReply): void {
   const wantsClose = /\bclose\b/i.test(res.req.headers.connection ?? '');
   res.writeHead(reply.status, {
     'Content-Type': reply.contentType,
-    'Content-Length': Buffer.byteLength(reply.body, 'utf8'),
+    'Content-Length': typeof reply.body === 'string' ? Buffer.byteLength(reply.body, 'utf8') : reply.body.length,
     Connection: wantsClose ? 'close' : 'keep-alive',
   });
-  res.end(reply.body, 'utf8');
+  res.end(typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body);
 }

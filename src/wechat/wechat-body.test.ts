@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControlCharsInStrings, maxWeChatBodyBytes, parseWeChatBody, readWeChatBody } from './wechat-body.ts';
+import { escapeControlCharsInStrings, maxWeChatBodyBytes, maxWeChatImageBytes, parseWeChatBody, readWeChatBody, readWeChatImageOrJson, sniffImageType } from './wechat-body.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -81,5 +81,25 @@ describe('readWeChatBody', () => {
   it('refuses a body larger than the limit', async () => {
     const response = new Response(`{"a":"${'x'.repeat(maxWeChatBodyBytes)}"}`);
     await expect(readWeChatBody(response)).rejects.toMatchObject({ code: 'wechat.unavailable' });
+  });
+});
+
+describe('sniffImageType and readWeChatImageOrJson (wechat-api §8.6)', () => {
+  it('knows PNG and JPEG by their first bytes, and nothing else', () => {
+    expect(sniffImageType(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toBe('image/png');
+    expect(sniffImageType(Uint8Array.from([0xff, 0xd8, 0xff, 0xdb]))).toBe('image/jpeg');
+    expect(sniffImageType(bytes('{"errcode":41030}'))).toBeNull();
+    expect(sniffImageType(Uint8Array.from([0x89, 0x50]))).toBeNull();
+  });
+
+  it('hands a JSON body back parsed, for the error envelope', async () => {
+    await expect(readWeChatImageOrJson(new Response('{"errcode":40169}', { headers: { 'content-type': 'image/jpeg' } }))).resolves.toEqual({ json: { errcode: 40169 } });
+  });
+
+  it('refuses an image larger than the limit, and HTTP errors', async () => {
+    const huge = new Uint8Array(maxWeChatImageBytes + 1);
+    huge.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    await expect(readWeChatImageOrJson(new Response(huge))).rejects.toMatchObject({ code: 'wechat.unavailable' });
+    await expect(readWeChatImageOrJson(new Response('bad gateway', { status: 502 }))).rejects.toMatchObject({ code: 'wechat.unavailable' });
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
-import { WeChatError, ridFrom, weChatErrcodes, weChatErrorFor } from './wechat-errors.ts';
+import { entry, isAccessTokenRejected, WeChatError, ridFrom, weChatErrcodes, weChatErrorFor } from './wechat-errors.ts';
 import type { WeChatErrorCode } from './wechat-errors.ts';
 
-// Every errcode of shared/docs/wechat-api.md §2 (0 excluded: it is success), plus 43001/43003 (§1.1).
+// Every errcode of shared/docs/wechat-api.md §2 (0 excluded: it is success), plus 43001/43003 (§1.1) and
+// the mini-program code's 40169/41030 (§8.6).
 const expectedKinds: ReadonlyArray<readonly [number, WeChatErrorCode]> = [
   [-1, 'wechat.unavailable'],
   [40001, 'wechat.misconfigured'],
@@ -17,12 +18,14 @@ const expectedKinds: ReadonlyArray<readonly [number, WeChatErrorCode]> = [
   [40125, 'wechat.misconfigured'],
   [40163, 'wechat.code_invalid'],
   [40164, 'wechat.misconfigured'],
+  [40169, 'wechat.scene_invalid'],
   [40226, 'wechat.user_blocked'],
   [40243, 'wechat.misconfigured'],
   [41002, 'wechat.misconfigured'],
   [41004, 'wechat.misconfigured'],
   [41008, 'wechat.misconfigured'],
   [41009, 'wechat.misconfigured'],
+  [41030, 'wechat.page_invalid'],
   [42001, 'wechat.misconfigured'],
   [42002, 'wechat.rejected'],
   [42003, 'wechat.code_invalid'],
@@ -88,6 +91,21 @@ describe('weChatErrorFor', () => {
 
   it('works without an errmsg (some APIs omit it, §1.4)', () => {
     expect(weChatErrorFor(40029)).toMatchObject({ code: 'wechat.code_invalid', rid: undefined });
+  });
+
+  it('lets an endpoint give an errcode its own meaning, and keeps §2 for the others', () => {
+    const overrides = new Map([[48001, entry('insufficient_scope', 'the user token was granted snsapi_base only')]]);
+    expect(weChatErrorFor(48001, undefined, overrides)).toMatchObject({ code: 'wechat.insufficient_scope', errcode: 48001 });
+    expect(weChatErrorFor(48001)).toMatchObject({ code: 'wechat.misconfigured' });
+    expect(weChatErrorFor(40029, undefined, overrides)).toMatchObject({ code: 'wechat.code_invalid' });
+  });
+});
+
+describe('isAccessTokenRejected', () => {
+  it('recognises 40001, 40014 and 42001 (refresh the token and retry once, §6.3), and nothing else', () => {
+    expect([40001, 40014, 42001].map((errcode) => isAccessTokenRejected(weChatErrorFor(errcode)))).toEqual([true, true, true]);
+    expect([41030, 40169, 48001, -1].map((errcode) => isAccessTokenRejected(weChatErrorFor(errcode)))).toEqual([false, false, false, false]);
+    expect(isAccessTokenRejected(new Error('40001'))).toBe(false);
   });
 });
 

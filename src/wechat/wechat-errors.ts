@@ -1,5 +1,5 @@
 // WeChat `errcode` → WeChatError kind: the one place that knows what each code means for us
-// (shared/docs/wechat-api.md §2 table, §1.6 errmsg/rid format, §12 rule 4 mapping).
+// (shared/docs/wechat-api.md §2 table, §1.6 errmsg/rid format, §8.4/§8.6 endpoint-specific codes, §12 rule 4 mapping).
 import { AppError } from '../errors.ts';
 
 export type WeChatErrorCode =
@@ -8,7 +8,10 @@ export type WeChatErrorCode =
   | 'wechat.rate_limited'
   | 'wechat.unavailable'
   | 'wechat.misconfigured'
-  | 'wechat.rejected';
+  | 'wechat.rejected'
+  | 'wechat.insufficient_scope'
+  | 'wechat.page_invalid'
+  | 'wechat.scene_invalid';
 
 export type WeChatErrorKind = WeChatErrorCode extends `wechat.${infer Kind}` ? Kind : never;
 
@@ -45,9 +48,12 @@ export class WeChatError extends AppError {
   }
 }
 
-type ErrcodeEntry = { readonly kind: WeChatErrorKind; readonly meaning: string };
+export type ErrcodeEntry = { readonly kind: WeChatErrorKind; readonly meaning: string };
 
-const entry = (kind: WeChatErrorKind, meaning: string): ErrcodeEntry => ({ kind, meaning });
+export const entry = (kind: WeChatErrorKind, meaning: string): ErrcodeEntry => ({ kind, meaning });
+
+/** What an errcode means at one endpoint when that differs from §2's general meaning (e.g. 48001 at sns/userinfo). */
+export type ErrcodeOverrides = ReadonlyMap<number, ErrcodeEntry>;
 
 /**
  * Every non-zero errcode of wechat-api.md §2 (plus 43001/43003 from §1.1). `0` is success and is
@@ -67,12 +73,14 @@ export const weChatErrcodes: ReadonlyMap<number, ErrcodeEntry> = new Map([
   [40125, entry('misconfigured', 'invalid AppSecret')],
   [40163, entry('code_invalid', 'code already used')],
   [40164, entry('misconfigured', 'caller IP not in the API IP whitelist')],
+  [40169, entry('scene_invalid', 'mini-program code scene too long or with characters WeChat refuses')],
   [40226, entry('user_blocked', 'user blocked by WeChat risk control')],
   [40243, entry('misconfigured', 'AppSecret frozen')],
   [41002, entry('misconfigured', 'appid missing')],
   [41004, entry('misconfigured', 'AppSecret missing')],
   [41008, entry('misconfigured', 'code missing from our request')],
   [41009, entry('misconfigured', 'openid missing from our request')],
+  [41030, entry('page_invalid', 'mini-program code page not in the published version')],
   [42001, entry('misconfigured', 'access_token expired')],
   [42002, entry('rejected', 'refresh_token expired')],
   [42003, entry('code_invalid', 'code expired')],
@@ -131,9 +139,9 @@ export function isAccessTokenRejected(error: unknown): boolean {
   return error instanceof WeChatError && error.errcode !== undefined && ACCESS_TOKEN_ERRCODES.has(error.errcode);
 }
 
-/** Builds the WeChatError for a non-zero errcode from a WeChat response body. */
-export function weChatErrorFor(errcode: number, errmsg?: string): WeChatError {
-  const { kind, meaning } = weChatErrcodes.get(errcode) ?? unknownErrcode;
+/** Builds the WeChatError for a non-zero errcode from a WeChat response body (`overrides`: the endpoint's own meanings). */
+export function weChatErrorFor(errcode: number, errmsg?: string, overrides?: ErrcodeOverrides): WeChatError {
+  const { kind, meaning } = overrides?.get(errcode) ?? weChatErrcodes.get(errcode) ?? unknownErrcode;
   const rid = ridFrom(errmsg);
   return new WeChatError(`wechat.${kind}`, `WeChat errcode ${String(errcode)}: ${meaning}`, {
     errcode,

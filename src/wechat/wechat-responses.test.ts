@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWeChatBody } from './wechat-body.ts';
-import { jscode2SessionSuccess, oauthAccessTokenSuccess, parseWeChatPayload } from './wechat-responses.ts';
+import { jscode2SessionSuccess, oauthAccessTokenSuccess, parseWeChatPayload, userInfoSuccess } from './wechat-responses.ts';
 
 const fromWire = (text: string): unknown => parseWeChatBody(new TextEncoder().encode(text));
 const session = (text: string) => parseWeChatPayload(jscode2SessionSuccess, fromWire(text));
@@ -108,5 +108,29 @@ describe('sns/oauth2/access_token success (wechat-api §8.2)', () => {
     [40125, 'wechat.misconfigured'],
   ])('maps errcode %i to %s', (errcode, code) => {
     expect(() => oauth(`{"errcode":${String(errcode)},"errmsg":"x"}`)).toThrow(expect.objectContaining({ code, errcode }));
+  });
+});
+
+describe('sns/userinfo success (wechat-api §8.4)', () => {
+  const info = (text: string) => parseWeChatPayload(userInfoSuccess, fromWire(text));
+
+  it('parses the observed 2021+ shape, unescaping \\/ and keeping emoji', () => {
+    const body = '{"openid":"oEFbN6Kch-_VScWaQ7VIjPmKYQGU","nickname":"恩爸😀","sex":0,"language":"","city":"","province":"","country":"","headimgurl":"https:\\/\\/thirdwx.qlogo.cn\\/mmopen\\/vi_32\\/0KtDGJwZ\\/132","privilege":[],"unionid":"oCzyo5ztNxY6R_CaRymNbsA08OLM"}';
+    expect(info(body)).toMatchObject({ openid: 'oEFbN6Kch-_VScWaQ7VIjPmKYQGU', nickname: '恩爸😀', headimgurl: 'https://thirdwx.qlogo.cn/mmopen/vi_32/0KtDGJwZ/132', unionid: 'oCzyo5ztNxY6R_CaRymNbsA08OLM' });
+  });
+
+  it('drops raw control characters from the nickname (§1.4) and treats a missing or odd headimgurl as none', () => {
+    const bare = info('{"openid":"o1","nickname":"a\u0000b\u001fc\u007f"}');
+    expect(bare.nickname).toBe('abc');
+    expect(bare.headimgurl).toBeUndefined();
+    expect(info('{"openid":"o1","nickname":"n","headimgurl":"data:image/png;base64,AA"}').headimgurl).toBeUndefined();
+  });
+
+  it.each([
+    ['no nickname', '{"openid":"o1"}'],
+    ['a numeric nickname', '{"openid":"o1","nickname":7}'],
+    ['no openid', '{"nickname":"n"}'],
+  ])('answers wechat.unavailable to %s', (_name, text) => {
+    expect(() => info(text)).toThrow(expect.objectContaining({ code: 'wechat.unavailable' }) as Error);
   });
 });

@@ -1,7 +1,8 @@
 // zod guards for WeChat response bodies and the success-vs-error rule (shared/docs/wechat-api.md §1.4–1.5
-// envelope, §3.2 jscode2session, §8.2 sns/oauth2/access_token, §6.2 stable_token, §5.1 getuserphonenumber).
+// envelope, §3.2 jscode2session, §8.2 sns/oauth2/access_token, §8.4 sns/userinfo, §6.2 stable_token,
+// §5.1 getuserphonenumber).
 import { z } from 'zod';
-import { WeChatError, weChatErrorFor } from './wechat-errors.ts';
+import { WeChatError, weChatErrorFor, type ErrcodeOverrides } from './wechat-errors.ts';
 
 const nonEmptyString = z.string().min(1);
 /**
@@ -39,6 +40,19 @@ export const oauthAccessTokenSuccess = z.looseObject({
 });
 export type OAuthAccessTokenSuccess = z.infer<typeof oauthAccessTokenSuccess>;
 
+/**
+ * `GET /sns/userinfo` success, §8.4 (sex/region are no longer filled since 2021, §10). The nickname is raw
+ * UTF-8 and may carry control characters (§1.4), which are dropped: they are neither displayable nor
+ * storable (PostgreSQL refuses NUL). `headimgurl` is '' without an avatar; anything but an http(s) URL counts as none.
+ */
+export const userInfoSuccess = z.looseObject({
+  ...successEnvelope,
+  openid: identifier,
+  nickname: z.string().transform((nickname) => nickname.replaceAll(/[\u0000-\u001f\u007f]/g, '')),
+  headimgurl: z.string().optional().transform((url) => (url !== undefined && /^https?:\/\/[^\s]+$/.test(url) ? url : undefined)),
+  unionid: identifier.optional(),
+});
+
 const seconds = z.union([z.int().positive(), z.string().regex(/^\d{1,9}$/).transform(Number)]);
 
 /** `POST /cgi-bin/stable_token` success, §6.2: `expires_in` is the remaining lifetime (>= 300 s). */
@@ -73,9 +87,10 @@ export const weChatErrorEnvelope = z.looseObject({
 export function parseWeChatPayload<Schema extends z.ZodType>(
   schema: Schema,
   body: unknown,
+  overrides?: ErrcodeOverrides,
 ): z.infer<Schema> {
   const failure = weChatErrorEnvelope.safeParse(body);
-  if (failure.success) throw weChatErrorFor(failure.data.errcode, failure.data.errmsg);
+  if (failure.success) throw weChatErrorFor(failure.data.errcode, failure.data.errmsg, overrides);
   const success = schema.safeParse(body);
   if (success.success) return success.data;
   // The zod issues name fields and expectations only; WeChatError keeps them as cause for debugging.

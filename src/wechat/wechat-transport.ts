@@ -1,13 +1,13 @@
 // One call to a WeChat endpoint: URL, method, JSON body, timeout, body parsing and the success-vs-error
 // rule, with every outcome reported to an observer (shared/docs/wechat-api.md §1, §12 robust-client rules).
 // Nothing here retries: code exchanges are single-use (§3.3), token retries live with the token cache.
-import type { z } from 'zod';
-import { readWeChatBody } from './wechat-body.ts';
+import { z } from 'zod';
+import { readWeChatBody, readWeChatImageOrJson, type WeChatImage } from './wechat-body.ts';
 import { WeChatError } from './wechat-errors.ts';
-import type { WeChatErrorCode } from './wechat-errors.ts';
+import type { ErrcodeOverrides, WeChatErrorCode } from './wechat-errors.ts';
 import { parseWeChatPayload } from './wechat-responses.ts';
 
-export type WeChatEndpoint = 'jscode2session' | 'oauth2_access_token' | 'stable_token' | 'getuserphonenumber';
+export type WeChatEndpoint = 'jscode2session' | 'oauth2_access_token' | 'stable_token' | 'getuserphonenumber' | 'userinfo' | 'getwxacodeunlimit';
 
 /** One finished upstream call, for logs and metrics. Carries no secret, code, token, session_key or URL. */
 export type WeChatCallEvent = {
@@ -31,6 +31,8 @@ const paths: Record<WeChatEndpoint, string> = {
   oauth2_access_token: '/sns/oauth2/access_token',
   stable_token: '/cgi-bin/stable_token',
   getuserphonenumber: '/wxa/business/getuserphonenumber',
+  userinfo: '/sns/userinfo',
+  getwxacodeunlimit: '/wxa/getwxacodeunlimit',
 };
 
 export type WeChatRequest = {
@@ -40,14 +42,29 @@ export type WeChatRequest = {
   query: Record<string, string>;
   /** Sent as a JSON body with POST (§6.2: stable_token accepts JSON only); GET without it. */
   json?: Record<string, unknown>;
+  /** The endpoint's own errcode meanings, where they differ from §2 (e.g. 48001 at sns/userinfo). */
+  errcodes?: ErrcodeOverrides;
 };
 
-/** One request, parsed by `schema`; every outcome is reported to `onCall` and failures are WeChatErrors. */
-export async function callWeChat<Schema extends z.ZodType>(
-  transport: Transport,
-  request: WeChatRequest,
-  schema: Schema,
-): Promise<z.infer<Schema>> {
+/** A JSON endpoint: the body parsed by `schema`; failures are WeChatErrors. */
+export function callWeChat<Schema extends z.ZodType>(transport: Transport, request: WeChatRequest, schema: Schema): Promise<z.infer<Schema>> {
+  return exchange(transport, request, async (response) => parseWeChatPayload(schema, await readWeChatBody(response), request.errcodes));
+}
+
+// A JSON body on an image endpoint is an error envelope or garbage, never a success.
+const noJsonSuccess = z.never();
+
+/** An image endpoint (§8.6): the image bytes on success, the JSON error envelope as a WeChatError. */
+export function callWeChatForImage(transport: Transport, request: WeChatRequest): Promise<WeChatImage> {
+  return exchange(transport, request, async (response) => {
+    const read = await readWeChatImageOrJson(response);
+    if ('json' in read) return parseWeChatPayload(noJsonSuccess, read.json, request.errcodes);
+    return read;
+  });
+}
+
+/** One request, read by `decode`; every outcome is reported to `onCall` and failures are WeChatErrors. */
+async function exchange<T>(transport: Transport, request: WeChatRequest, decode: (response: Response) => Promise<T>): Promise<T> {
   const query = new URLSearchParams(request.query).toString();
   const url = `${transport.baseUrl}${paths[request.endpoint]}${query === '' ? '' : `?${query}`}`;
   const started = performance.now();
@@ -62,7 +79,7 @@ export async function callWeChat<Schema extends z.ZodType>(
     });
   };
   try {
-    const payload = parseWeChatPayload(schema, await fetchBody(transport, url, request.json));
+    const payload = await fetchAndDecode(transport, url, request.json, decode);
     report('ok');
     return payload;
   } catch (error) {
@@ -72,7 +89,12 @@ export async function callWeChat<Schema extends z.ZodType>(
   }
 }
 
-async function fetchBody({ fetch: fetchImpl, timeoutMs }: Transport, url: string, json: Record<string, unknown> | undefined): Promise<unknown> {
+async function fetchAndDecode<T>(
+  { fetch: fetchImpl, timeoutMs }: Transport,
+  url: string,
+  json: Record<string, unknown> | undefined,
+  decode: (response: Response) => Promise<T>,
+): Promise<T> {
   // One signal for the whole exchange: it aborts the connect, the headers and the body read.
   const signal = AbortSignal.timeout(timeoutMs);
   try {
@@ -86,7 +108,7 @@ async function fetchBody({ fetch: fetchImpl, timeoutMs }: Transport, url: string
       redirect: 'manual',
       signal,
     });
-    return await readWeChatBody(response);
+    return await decode(response);
   } catch (error) {
     if (error instanceof WeChatError || !signal.aborted) throw error;
     throw new WeChatError('wechat.unavailable', `WeChat did not answer within ${String(timeoutMs)} ms`, { cause: error });

@@ -1,7 +1,7 @@
 // The simulator's HTTP control API under /__simulator/ (wechat-api.md §14 item 25): scripting a simulator
 // in another process, its zod-validated 400s, and the request log.
 import { describe, expect, it } from 'vitest';
-import { exchangeLogin, getRaw, loginUrl, MINI, startSimulator, type TestSimulator } from './simulator-fixture.ts';
+import { exchangeLogin, exchangeOAuth, getRaw, loginUrl, MINI, OA, startSimulator, type TestSimulator } from './simulator-fixture.ts';
 
 async function control(t: TestSimulator, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const init: RequestInit = { method };
@@ -69,6 +69,41 @@ describe('control API: faults, flags and settings', () => {
     expect(JSON.parse(response.raw)).toMatchObject({ errcode: 40226 });
   });
 
+  it('flags a snapshot-mode user: the minted code and its exchange show the virtual openid', async () => {
+    const t = await startSimulator();
+    expect((await control(t, 'POST', '/users/sam/flags', { snapshot: true })).status).toBe(204);
+    const minted = await control(t, 'POST', '/codes', { appId: OA.appId, user: 'sam', scope: 'snsapi_userinfo' });
+    expect(minted.json).toEqual({ code: expect.any(String) as unknown, openid: t.sim.snapshotOpenIdOf(OA.appId, 'sam') });
+    const { code } = minted.json as { code: string };
+    expect(JSON.parse((await exchangeOAuth(t, OA, code)).raw)).toMatchObject({ openid: t.sim.snapshotOpenIdOf(OA.appId, 'sam'), is_snapshotuser: 1 });
+  });
+
+  it('sets the profile sns/userinfo shows', async () => {
+    const t = await startSimulator();
+    const profile = { nickname: '小明 🎉', headimgurl: 'https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132' };
+    expect((await control(t, 'PUT', '/users/xiaoming/profile', profile)).status).toBe(204);
+    const { access_token: token, openid } = JSON.parse((await exchangeOAuth(t, OA, t.sim.issueCode({ appId: OA.appId, user: 'xiaoming', scope: 'snsapi_userinfo' }))).raw) as Record<string, string>;
+    const info = await getRaw(`${t.url}/sns/userinfo?${new URLSearchParams({ access_token: token ?? '', openid: openid ?? '' }).toString()}`);
+    expect(JSON.parse(info.raw)).toMatchObject(profile);
+  });
+
+  it('registers an app with a name, authorized redirect domains and published pages', async () => {
+    const t = await startSimulator();
+    const app = { appId: 'wx00000000000000f1', secret: 'e'.repeat(32), kind: 'web', name: '示例网站', redirectDomains: ['rp.example', '127.0.0.1:8080'] };
+    expect((await control(t, 'POST', '/apps', app)).status).toBe(204);
+    expect((await control(t, 'POST', '/apps', { ...MINI, pages: ['pages/index/index', 'pages/web-sign-in/index'] })).status).toBe(204);
+    const page = await getRaw(`${t.url}/connect/qrconnect?${new URLSearchParams({ appid: app.appId, redirect_uri: 'https://other.example/cb', response_type: 'code', scope: 'snsapi_login' }).toString()}`);
+    expect(page.raw).toContain('data-errcode="10003"');
+  });
+
+  it('switches the sns/userinfo openid check through settings', async () => {
+    const t = await startSimulator();
+    expect((await control(t, 'PUT', '/settings', { userinfoChecksOpenId: false })).status).toBe(204);
+    const { access_token: token } = JSON.parse((await exchangeOAuth(t, OA, t.sim.issueCode({ appId: OA.appId, user: 'a', scope: 'snsapi_userinfo' }))).raw) as Record<string, string>;
+    const info = await getRaw(`${t.url}/sns/userinfo?access_token=${encodeURIComponent(token ?? '')}&openid=someone-else`);
+    expect(JSON.parse(info.raw)).toMatchObject({ openid: t.sim.openIdOf(OA.appId, 'a') });
+  });
+
   it('changes Content-Type, latency and errmsg style through settings', async () => {
     const t = await startSimulator();
     const settings = { contentTypes: { jscode2session: 'application/json; encoding=utf-8' }, latencyMs: 0, errmsgStyle: 'hints_req_id' };
@@ -128,6 +163,11 @@ describe('control API: bad input', () => {
     ['a delay without ms', 'POST', '/faults', { kind: 'delay' }, 'invalid_request'],
     ['an HTTP status fault of 200', 'POST', '/faults', { kind: 'http_status', status: 200 }, 'invalid_request'],
     ['a non-boolean flag', 'POST', '/users/a/flags', { blocked: 'yes' }, 'invalid_request'],
+    ['a snapshot flag that is not a boolean', 'POST', '/users/a/flags', { snapshot: 1 }, 'invalid_request'],
+    ['an avatar that is not a URL', 'PUT', '/users/a/profile', { headimgurl: 'javascript:alert(1)' }, 'invalid_request'],
+    ['a redirect domain with a scheme', 'POST', '/apps', { ...APP, redirectDomains: ['https://rp.example'] }, 'invalid_request'],
+    ['a page with a leading slash', 'POST', '/apps', { ...APP, pages: ['/pages/index/index'] }, 'invalid_request'],
+    ['a scope the kind of app cannot have', 'POST', '/codes', { appId: OA.appId, user: 'a', scope: 'snsapi_login' }, 'invalid_request'],
     ['a Content-Type with a newline', 'PUT', '/settings', { contentTypes: { jscode2session: 'a\nb' } }, 'invalid_request'],
   ];
 

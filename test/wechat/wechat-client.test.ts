@@ -21,6 +21,7 @@ const allApps = [miniProgram, boundMiniProgram, officialAccount, website, mobile
 const ridShape = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 const anyDuration: unknown = expect.any(Number);
 const anyRid: unknown = expect.stringMatching(ridShape);
+const userToken: unknown = expect.stringMatching(/^\d{1,2}_[\w-]{100,}$/);
 
 async function startWeChat(options: { timeoutMs?: number; now?: () => number } = {}) {
   const simulator = createWeChatSimulator(options.now === undefined ? {} : { now: options.now });
@@ -93,7 +94,7 @@ describe('exchangeOAuthCode (GET /sns/oauth2/access_token)', () => {
     const started = await startWeChat();
     const code = started.simulator.issueCode({ appId: officialAccount.appId, user: 'carol', scope: 'snsapi_base' });
     await expect(exchange(started, officialAccount, code)).resolves.toStrictEqual({
-      openId: started.simulator.openIdOf(officialAccount.appId, 'carol'), scope: 'snsapi_base', isSnapshotUser: false,
+      openId: started.simulator.openIdOf(officialAccount.appId, 'carol'), scope: 'snsapi_base', isSnapshotUser: false, accessToken: userToken,
     });
     expectOneRequest(started.simulator, 'oauth2_access_token', code);
     expect(started.events).toMatchObject([{ endpoint: 'oauth2_access_token', appId: officialAccount.appId, outcome: 'ok' }]);
@@ -107,7 +108,7 @@ describe('exchangeOAuthCode (GET /sns/oauth2/access_token)', () => {
     const started = await startWeChat();
     const code = started.simulator.issueCode({ appId: app.appId, user: 'dave', scope });
     await expect(exchange(started, app, code)).resolves.toStrictEqual({
-      openId: started.simulator.openIdOf(app.appId, 'dave'), unionId: started.simulator.unionIdOf('op-1', 'dave'), scope, isSnapshotUser: false,
+      openId: started.simulator.openIdOf(app.appId, 'dave'), unionId: started.simulator.unionIdOf('op-1', 'dave'), scope, isSnapshotUser: false, accessToken: userToken,
     });
   });
 });

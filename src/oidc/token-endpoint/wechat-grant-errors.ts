@@ -43,6 +43,10 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'database.unavailable': return temporarilyUnavailableError(ctx, { status: 503, description: DESCRIPTIONS.unavailable, retryAfterSeconds: retryAfter ?? OUTAGE_RETRY_AFTER_SECONDS });
     case 'wechat.misconfigured':
     case 'wechat.rejected':
+    // Browser sign-in and mini-program-code kinds: never the outcome of a mini-program login.
+    case 'wechat.insufficient_scope':
+    case 'wechat.page_invalid':
+    case 'wechat.scene_invalid':
     case 'wechat.app_unknown':
     case 'keys.decrypt_failed':
     case 'keys.master_key_invalid':
