@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +31,7 @@ const service = (name: string): Service => {
   return found;
 };
 const APP_SERVICES = ['wxbridge', 'migrate'];
+const haproxyInstalled = spawnSync('haproxy', ['-v']).status === 0;
 /** `${NAME:?message}`: compose stops with the message while NAME is unset or empty. */
 const REQUIRED = (name: string): RegExp => new RegExp(`\\$\\{${name}:\\?[^}]+\\}`);
 /** compose's own interpolation of `${NAME}`, `${NAME:-default}`, `${NAME:?error}` with the given values. */
@@ -111,6 +114,19 @@ describe('deploy/compose.yaml', () => {
       const [head, body] = answer.split('\r\n\r\n');
       expect(head).toContain(`\r\nContent-Length: ${String(Buffer.byteLength(body ?? ''))}\r\n`);
       expect(JSON.parse(body ?? '')).toMatchObject({ error: 'temporarily_unavailable' });
+    }
+  });
+
+  it.skipIf(!haproxyInstalled)('holds a configuration haproxy accepts (with its error files where compose mounts them)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxbridge-haproxy-'));
+    try {
+      const config = readFileSync(join(DEPLOY, 'haproxy/haproxy.cfg'), 'utf8').replaceAll('/usr/local/etc/haproxy/', `${join(DEPLOY, 'haproxy')}/`);
+      writeFileSync(join(dir, 'haproxy.cfg'), config);
+      const check = spawnSync('haproxy', ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
+      // Outside docker the service name does not resolve: that is a warning, not an error.
+      expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
