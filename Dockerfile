@@ -6,7 +6,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # --omit=optional drops the embedded PostgreSQL binaries (production requires DATABASE_URL);
 # the npm `node` package only exists for Node 20 dev machines: the image has its own Node 24.
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
+# --ignore-scripts: nothing needs an install script at run time; the `node` package's would download a
+# Node binary only for it to be removed below (half of this step's time), protobufjs's is not allowed
+# (package.json allowScripts). test/deploy/image-start-path.test.ts replays these steps.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && rm -rf node_modules/node node_modules/node-linux-* node_modules/.bin/node
 
 FROM node:24-bookworm-slim
