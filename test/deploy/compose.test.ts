@@ -13,7 +13,10 @@ interface Service {
   readonly command?: readonly string[];
   readonly environment?: Readonly<Record<string, string>>;
   readonly env_file?: unknown;
-  readonly deploy?: { readonly replicas?: number };
+  readonly deploy?: {
+    readonly replicas?: number;
+    readonly resources?: { readonly limits?: Record<string, string>; readonly reservations?: Record<string, string> };
+  };
   readonly healthcheck?: Healthcheck;
   readonly depends_on?: Readonly<Record<string, { readonly condition: string }>>;
   readonly stop_grace_period?: string;
@@ -46,9 +49,11 @@ describe('deploy/compose.yaml', () => {
   });
 
   it('builds the image from the repository Dockerfile and runs the same image for the migration', () => {
-    const build = service('migrate').build;
-    expect(existsSync(join(resolve(DEPLOY, build?.context ?? 'missing'), build?.dockerfile ?? 'Dockerfile'))).toBe(true);
-    expect(resolve(DEPLOY, build?.context ?? '')).toBe(resolve(ROOT));
+    for (const name of APP_SERVICES) {
+      const build = service(name).build;
+      expect(existsSync(join(resolve(DEPLOY, build?.context ?? 'missing'), build?.dockerfile ?? 'Dockerfile')), name).toBe(true);
+      expect(resolve(DEPLOY, build?.context ?? ''), name).toBe(resolve(ROOT));
+    }
     expect(service('wxbridge').image).toBe(service('migrate').image);
   });
 
@@ -92,6 +97,14 @@ describe('deploy/compose.yaml', () => {
     const environment = Object.fromEntries(Object.entries(service('wxbridge').environment ?? {}).map(([name, value]) => [name, interpolate(value, env)]));
     expect(configProblem(environment)).toBeUndefined();
     for (const name of SECRET_VARIABLES) expect(environment[name], name).toBeDefined();
+  });
+
+  it('sets CPU and memory limits and reservations on wxbridge and the migration', () => {
+    for (const name of APP_SERVICES) {
+      const resources = service(name).deploy?.resources;
+      expect({ name, limits: Object.keys(resources?.limits ?? {}).sort(), reservations: Object.keys(resources?.reservations ?? {}).sort() })
+        .toEqual({ name, limits: ['cpus', 'memory'], reservations: ['cpus', 'memory'] });
+    }
   });
 
   it('gives a stopping instance longer than its drain, and runs it read-only', () => {
