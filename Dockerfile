@@ -6,9 +6,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # --omit=optional drops the embedded PostgreSQL binaries (production requires DATABASE_URL);
 # the npm `node` package only exists for Node 20 dev machines: the image has its own Node 24.
-# --ignore-scripts: no production dependency needs an install script, and the root `prepare`
-# (building packages/*/dist for npm publishing) has neither its script nor TypeScript here.
-# The workspaces (packages/*, examples/*) are not copied: npm ci skips their links.
+# --ignore-scripts: no production dependency needs an install script at run time: the `node` package's
+# would download a Node binary only for it to be removed below, protobufjs's is not allowed (package.json
+# allowScripts), and the root `prepare` (building packages/*/dist for npm publishing) has neither its
+# script nor TypeScript here. The workspaces (packages/*, examples/*) are not copied: npm ci skips their
+# links. test/deploy/image-start-path.test.ts replays these steps.
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && rm -rf node_modules/node node_modules/node-linux-* node_modules/.bin/node
 
