@@ -66,9 +66,9 @@ export async function stop(processToStop: RunningProcess, graceMs = 15_000): Pro
   return code;
 }
 
-/** Runs `wxbridge <args>` (src/admin/cli.ts) and returns its stdout; throws with its stderr on failure. */
+/** Runs `wxbridge <args>` (src/cli.ts) and returns its stdout; throws with its stderr on failure. */
 export function runCli(args: readonly string[], env: Readonly<Record<string, string>>, extraEnv: Readonly<Record<string, string>> = {}): string {
-  const result = spawnSync(process.execPath, ['src/admin/cli.ts', ...args], {
+  const result = spawnSync(process.execPath, ['src/cli.ts', ...args], {
     cwd: ROOT, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000,
   });
   if (result.status !== 0) throw new Error(`wxbridge ${args.slice(0, 2).join(' ')} failed (${String(result.status)}):\n${result.stderr}`);

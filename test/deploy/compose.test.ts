@@ -58,7 +58,7 @@ describe('deploy/compose.yaml', () => {
   });
 
   it('runs `wxbridge migrate` once, after PostgreSQL is healthy and before any instance starts', () => {
-    expect(service('migrate').command).toEqual(['node', 'src/admin/cli.ts', 'migrate']);
+    expect(service('migrate').command).toEqual(['node', 'src/cli.ts', 'migrate']);
     expect(service('migrate').depends_on?.['postgres']?.condition).toBe('service_healthy');
     expect(service('wxbridge').depends_on?.['migrate']?.condition).toBe('service_completed_successfully');
   });

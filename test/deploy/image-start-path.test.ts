@@ -97,13 +97,13 @@ describe('the production image, its Dockerfile steps replayed', { timeout: 120_0
   });
 
   it('migrates a fresh database, serves /readyz and a client_credentials token with its CMD, and exits 0 on SIGTERM', async () => {
-    const migrated = runInImage(['node', 'src/admin/cli.ts', 'migrate']);
+    const migrated = runInImage(['node', 'src/cli.ts', 'migrate']);
     expect(migrated.status, migrated.stderr).toBe(0);
     // A fresh database: the image's migrations must be applied (an image without them says "up to date").
     expect(migrated.stdout).toMatch(/^applied Migration/);
-    const resource = runInImage(['node', 'src/admin/cli.ts', 'resources', 'add', '--uri', API, '--scope', 'read']);
+    const resource = runInImage(['node', 'src/cli.ts', 'resources', 'add', '--uri', API, '--scope', 'read']);
     expect(resource.status, resource.stderr).toBe(0);
-    const client = runInImage(['node', 'src/admin/cli.ts', 'clients', 'add', '--id', 'image-service', '--scope', 'read', '--resource', API, '--json']);
+    const client = runInImage(['node', 'src/cli.ts', 'clients', 'add', '--id', 'image-service', '--scope', 'read', '--resource', API, '--json']);
     expect(client.status, client.stderr).toBe(0);
     const { clientSecret } = JSON.parse(client.stdout) as { clientSecret: string };
     leakWatch.secret('client secret', clientSecret);

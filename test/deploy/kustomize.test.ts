@@ -126,7 +126,7 @@ describe.skipIf(kubectl === undefined)('deploy/k8s, rendered offline by kubectl 
     it('runs `wxbridge migrate` from the image in the Job', () => {
       const job = only(objects, 'Job');
       const command = podSpecOf(job).containers[0]?.command ?? [];
-      expect(command).toEqual(['node', 'src/admin/cli.ts', 'migrate']);
+      expect(command).toEqual(['node', 'src/cli.ts', 'migrate']);
       expect(existsSync(join(ROOT, command[1] ?? 'missing'))).toBe(true);
     });
 
