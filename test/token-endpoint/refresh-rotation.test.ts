@@ -79,6 +79,10 @@ describe('POST /token grant_type=refresh_token for mini-program clients', () => 
       expect(results.filter((r) => r.status === 400 && r.body['error'] === 'invalid_grant')).toHaveLength(19);
       expect(results.every((r) => r.headers.get('cache-control') === 'no-store')).toBe(true);
       expect(await liveRefreshTokens(app, grantId)).toBeLessThanOrEqual(1);
+      // The race was a reuse: the grant is revoked, the winner's new refresh token included (ADR 0003),
+      // even when the losers' revocation ran before the winner had stored its new token.
+      const winnersToken = String(winners[0]?.body['refresh_token']);
+      expect((await refresh(app, mp, winnersToken)).body['error']).toBe('invalid_grant');
     }
   });
 

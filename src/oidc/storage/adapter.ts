@@ -73,9 +73,12 @@ function createPayloadAdapter(model: string, { em, clock }: Pick<AdapterDeps, 'e
       if (won.length === 1) return;
       // Lost the race (or replayed): RFC 9700 §4.14.2 treats a second use as a breach, so the whole
       // grant is revoked and this caller gets invalid_grant (docs/decisions/0003-refresh-token-reuse.md).
+      // The Grant row goes too: the winner may store its new refresh token after this delete, and that
+      // token must die with its grant (oidc-provider refuses a refresh or userinfo whose Grant is gone).
       await executeStatement(manager, sql`
-        delete from oidc_payloads where grant_id = (
-          select grant_id from oidc_payloads where model = ${model} and id = ${id})`);
+        with revoked as (select grant_id from oidc_payloads where model = ${model} and id = ${id})
+        delete from oidc_payloads where grant_id = (select grant_id from revoked)
+          or (model = 'Grant' and id = (select grant_id from revoked))`);
       throw new errors.InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'token'} already used`);
     },
     async destroy(id) {
