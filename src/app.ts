@@ -6,18 +6,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { createAdminApi } from './admin/api/admin.routes.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { dateOf, systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { issuerOf } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { isDatabaseUnavailable } from './db/database-errors.ts';
+import { recordIssuer } from './db/server-settings.ts';
 import { createErrorMiddleware } from './http/error-middleware.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMeRoutes } from './me/me.routes.ts';
 import { createOidc } from './oidc/oidc.ts';
 import { startPeriodicTask } from './periodic-task.ts';
-import { openSandboxSimulator, startSandbox, type SandboxSimulatorRef } from './sandbox/sandbox.ts';
+import { SANDBOX_APP_ID, startSandbox, type SandboxSimulatorRef } from './sandbox/sandbox.ts';
+import { openSandboxSimulator, SANDBOX_OFF_DESCRIPTION } from './sandbox/sandbox-decision.ts';
 import { createServices } from './services.ts';
 
 export interface AppOverrides {
@@ -50,9 +52,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   try {
     const database = await openDatabase(config, logger);
     releases.push(() => database.close());
-    const simulator = await openSandboxSimulator(config, database.orm, overrides.sandboxSimulator);
+    // The CLI acts on the issuer recorded here (issue 18 #1).
+    const previousIssuer = await recordIssuer(database.orm.em.fork(), issuer, dateOf(clock));
+    if (previousIssuer !== undefined && previousIssuer !== issuer) {
+      logger.warn({ issuer, previousIssuer }, `the issuer changed from ${previousIssuer} to ${issuer}: tokens issued as ${previousIssuer} and admin clients of ${previousIssuer}/admin/v1 are not accepted here`);
+    }
+    const simulator = await openSandboxSimulator(config, database.orm, overrides.sandboxSimulator, logger);
     if (simulator !== undefined) releases.push(() => simulator.close());
-    const services = createServices({ config, orm: database.orm, logger, clock, issuer, wechatApiBaseUrl: simulator?.url });
+    const services = createServices({
+      config, orm: database.orm, logger, clock, issuer, wechatApiBaseUrl: simulator?.url,
+      // The sandbox's demo app, left over from a start with the sandbox on, must not reach real WeChat (issue 18 #5).
+      dormantApps: simulator === undefined ? new Map([[SANDBOX_APP_ID, SANDBOX_OFF_DESCRIPTION]]) : undefined,
+    });
     releases.push(() => services.close());
     await services.admin.ensureAdminAudience();
     const sandbox = simulator === undefined ? undefined : await startSandbox({ ...services, simulator });

@@ -1,79 +1,78 @@
 /**
- * `wxbridge <command>` (design.md §6): `npx wxbridge --help`. Builds only what the commands need
- * (configuration, database, master key, admin services) and never starts HTTP.
+ * `wxbridge <command>` (design.md §6): `npx wxbridge --help`. Checks the command line first, then
+ * builds only what the commands need (configuration, database, master key, admin services) and
+ * never starts HTTP. It acts as the issuer the server recorded at its start (issue 18 #1).
  */
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
-import { systemClock } from './clock.ts';
-import { issuerOf, loadConfig } from './config.ts';
-import { openDatabase, resolveDatabaseUrl } from './db/database.ts';
-import { initOrm, migrate } from './db/orm.ts';
-import { createLogger } from './logger.ts';
-import { createServices } from './services.ts';
-import { COMMANDS } from './admin/cli-commands.ts';
-import { createOutput, EXIT, exitCodeFor, UsageError } from './admin/cli-io.ts';
-
-const HELP = `usage: wxbridge <command> [options] [--json]
-
-  migrate${' '.repeat(18)}apply pending database migrations
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(24)} ${c.summary}`).join('\n')}
-
-Run \`wxbridge <command> --help\` for a command's options. Exit codes: 0 ok, 1 failure, 2 usage,
-3 invalid input, 4 not found, 5 conflict, 78 configuration.`;
+import { loadConfig, type Config } from './config.ts';
+import { AppError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { describeStartupFailure } from './startup-failures.ts';
+import { resolveCommandLine, type Command } from './admin/cli-commands.ts';
+import { readCommandLine, type CommandLine } from './admin/cli-commands/command-line.ts';
+import { cliIssuer } from './admin/cli-issuer.ts';
+import { createOutput, EXIT, exitCodeFor, UsageError, type Output } from './admin/cli-io.ts';
 
 async function run(argv: readonly string[]): Promise<number> {
-  const json = argv.includes('--json');
-  const out = createOutput(json, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
-  const words = argv.filter((a) => !a.startsWith('-'));
-  const name = words[0] === 'migrate' ? 'migrate' : `${words[0] ?? ''} ${words[1] ?? ''}`.trim();
-  if (name === '' || argv.includes('--help') && !(name in COMMANDS) && name !== 'migrate') {
-    process.stdout.write(`${HELP}\n`);
-    return name === '' && !argv.includes('--help') ? EXIT.usage : EXIT.ok;
-  }
+  const out = createOutput(argv.includes('--json'), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+  let config: Config | undefined;
   try {
-    const config = loadConfig(process.env, { configDir: new URL('../config', import.meta.url).pathname });
-    const logger = createLogger({ level: 'warn', destination: process.stderr });
-    if (name === 'migrate') {
-      if (argv.includes('--help')) return (process.stdout.write('usage: wxbridge migrate [--json]\n'), EXIT.ok);
-      const { url, embedded } = await resolveDatabaseUrl(config, logger);
-      const orm = await initOrm({ url, poolSize: 2 });
-      try {
-        const applied = await migrate(orm);
-        out.result({ applied }, applied.length === 0 ? 'database is up to date' : `applied ${applied.join(', ')}`);
-      } finally {
-        await orm.close();
-        await embedded?.stop();
-      }
-      return EXIT.ok;
-    }
     if (argv.some((a) => a === '--secret' || a.startsWith('--secret='))) {
       throw new UsageError('secrets are never read from the command line (ps shows it to everyone); use --secret-env <VAR> or pipe the secret on stdin');
     }
-    const command = COMMANDS[name];
-    if (command === undefined) throw new UsageError(`unknown command "${name}"; see wxbridge --help`);
-    if (argv.includes('--help')) return (process.stdout.write(`usage: wxbridge ${command.usage} [--json]\n  ${command.summary}\n`), EXIT.ok);
-    const { values, positionals } = parseArgs({
-      args: argv.filter((a) => a !== '--json').slice(name.split(' ').length),
-      options: command.options, allowPositionals: true, strict: true,
-    });
-    const database = await openDatabase(config, logger);
-    try {
-      const services = createServices({ config, orm: database.orm, logger, clock: systemClock, issuer: issuerOf(config) });
-      try {
-        // Every change is audited as `cli:<os user>` (design.md §6: who did what).
-        const admin = services.admin.as({ actor: `cli:${osUser()}` });
-        await command.run({ values, positionals, services: admin, out, env: process.env, stdin: process.stdin });
-      } finally {
-        await services.close();
-      }
-    } finally {
-      await database.close();
-    }
+    const target = resolveCommandLine(argv.filter((a) => a !== '--json'));
+    if ('help' in target) return (process.stdout.write(`${target.help}\n`), target.exitCode);
+    // Every usage mistake is refused here, before the configuration, the database or stdin is touched.
+    const line = readCommandLine(target.spec, target.args);
+    config = loadConfig(process.env, { configDir: new URL('../config', import.meta.url).pathname });
+    // The database, ORM and service modules load only now: help and usage mistakes answer at once.
+    const { createLogger } = await import('./logger.ts');
+    const logger = createLogger({ level: 'warn', destination: process.stderr });
+    await (target.command === undefined ? runMigrate(config, logger, out) : runCommand(target.command, line, { config, logger, out }));
     return EXIT.ok;
   } catch (caught) {
-    const error = isParseArgsError(caught) ? new UsageError(caught.message) : caught;
+    // PostgreSQL unreachable, missing or refusing the login: one line, as `npm start` says it.
+    const failure = caught instanceof AppError || config === undefined ? undefined : describeStartupFailure(caught, { port: config.http.port, databaseUrl: config.database.url });
+    const error = failure === undefined ? caught : new AppError('database.unavailable', failure.message, { cause: caught });
     out.error(error);
     return exitCodeFor(error);
+  }
+}
+
+async function runMigrate(config: Config, logger: Logger, out: Output): Promise<void> {
+  const [{ resolveDatabaseUrl }, { initOrm, migrate }] = await Promise.all([import('./db/database.ts'), import('./db/orm.ts')]);
+  const { url, embedded } = await resolveDatabaseUrl(config, logger);
+  try {
+    const orm = await initOrm({ url, poolSize: 2 });
+    try {
+      const applied = await migrate(orm);
+      out.result({ applied }, applied.length === 0 ? 'database is up to date' : `applied ${applied.join(', ')}`);
+    } finally {
+      await orm.close();
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+async function runCommand(command: Command, line: CommandLine, deps: { config: Config; logger: Logger; out: Output }): Promise<void> {
+  const { config, logger, out } = deps;
+  const [{ openDatabase }, { readRecordedIssuer }, { createServices }, { systemClock }] = await Promise.all([
+    import('./db/database.ts'), import('./db/server-settings.ts'), import('./services.ts'), import('./clock.ts'),
+  ]);
+  const database = await openDatabase(config, logger);
+  try {
+    const issuer = cliIssuer(config, await readRecordedIssuer(database.orm.em.fork()));
+    const services = createServices({ config, orm: database.orm, logger, clock: systemClock, issuer });
+    try {
+      // Every change is audited as `cli:<os user>` (design.md §6: who did what).
+      const admin = services.admin.as({ actor: `cli:${osUser()}` });
+      await command.run({ ...line, services: admin, out, env: process.env, stdin: process.stdin });
+    } finally {
+      await services.close();
+    }
+  } finally {
+    await database.close();
   }
 }
 
@@ -83,11 +82,6 @@ function osUser(): string {
   } catch {
     return `uid-${process.getuid?.() ?? 'unknown'}`; // no passwd entry (e.g. an arbitrary container uid)
   }
-}
-
-/** node:util parseArgs rejects unknown or malformed options with ERR_PARSE_ARGS_* TypeErrors. */
-function isParseArgsError(error: unknown): error is TypeError {
-  return error instanceof TypeError && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
 }
 
 process.exitCode = await run(process.argv.slice(2));

@@ -141,6 +141,12 @@ describe('loadConfig errors', () => {
     expect(namedVariables(failure({ WXBRIDGE_WECHAT_OPEN_BASE_URL: 'javascript:alert(1)' }))).toEqual(['WXBRIDGE_WECHAT_OPEN_BASE_URL']);
   });
 
+  it('says that DATABASE_URL must be a postgres:// URL, without repeating the value', () => {
+    const error = failure({ DATABASE_URL: 'mysql://root:hunter2@db/shop' });
+    expect(error.message).toContain('DATABASE_URL: a postgres:// URL is required');
+    expect(error.message).not.toContain('hunter2');
+  });
+
   it('refuses a master key that is not 32 bytes', () => {
     const error = failure({ WXBRIDGE_MASTER_KEY: Buffer.alloc(16).toString('base64') });
     expect(error.message).toContain('WXBRIDGE_MASTER_KEY: must be 32 bytes');
@@ -162,6 +168,12 @@ describe('loadConfig in production', () => {
     const error = failure(env);
     expect(error.code).toBe('config.unsafe_for_production');
     expect(namedVariables(error)).toEqual([variable]);
+  });
+
+  it('reports an invalid variable and a production problem together (issue 18 #4)', () => {
+    const error = failure({ ...PRODUCTION, WXBRIDGE_MASTER_KEY: Buffer.alloc(16).toString('base64'), WXBRIDGE_ISSUER: 'http://id.example.com' });
+    expect(error.code).toBe('config.invalid');
+    expect(namedVariables(error).sort()).toEqual(['WXBRIDGE_ISSUER', 'WXBRIDGE_MASTER_KEY']);
   });
 
   it('lists every production problem at once', () => {

@@ -18,7 +18,8 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(0, 65_535).default(3000),
   WXBRIDGE_ISSUER: z.url({ protocol: /^https?$/ }).optional().describe('issuer URL; default http://localhost:$PORT'),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional().describe('PostgreSQL URL; unset: embedded PostgreSQL'),
+  // The message never repeats the value: a database URL carries its password.
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// URL is required (postgres://user:password@host:5432/database)' }).optional().describe('PostgreSQL URL; unset: embedded PostgreSQL'),
   WXBRIDGE_DB_POOL_SIZE: integer(1, 200).default(10),
   WXBRIDGE_WORKERS: z.union([z.literal('auto'), integer(1, 64)]).default(1).describe('HTTP worker processes (node:cluster); auto = one per CPU'),
   WXBRIDGE_LOOKUP_CACHE_TTL_MS: integer(0, 1000).default(500).describe('how long a process reuses a client, resource-server or WeChat-app lookup; 0 = no cache'),
@@ -48,7 +49,7 @@ const EnvSchema = z.object({
   WXBRIDGE_RATE_LIMIT_PER_CLIENT: integer(0, 100_000_000).default(0),
   WXBRIDGE_RATE_LIMIT_PER_IP: integer(0, 100_000_000).default(0),
   WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: integer(0, 1_000_000).default(20),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional().describe('Redis for the rate-limit counters; unset: PostgreSQL'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL is required' }).optional().describe('Redis for the rate-limit counters; unset: PostgreSQL'),
   WXBRIDGE_REDIS_KEY_PREFIX: z.string().min(1).max(64).default('wxbridge:'),
 });
 
@@ -115,24 +116,22 @@ export function readConfigDefaults(configDir: string, nodeEnv: string | undefine
   return values;
 }
 
-/** Parses and checks the configuration; throws one AppError naming every problem. */
+/** Parses and checks the configuration; throws one AppError naming every problem, invalid and unsafe alike. */
 export function loadConfig(env: Environment, options: { configDir?: string } = {}): Config {
   const defaults = options.configDir === undefined ? {} : readConfigDefaults(options.configDir, env['NODE_ENV']);
-  const merged = { ...defaults, ...pickKnown(env) };
+  const merged: Record<string, string> = { ...defaults, ...pickKnown(env) };
   const parsed = EnvSchema.safeParse(merged);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new AppError('config.invalid', `invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  const config = toConfig(parsed.data);
-  if (config.http.timeouts.headersMs > config.http.timeouts.requestMs) {
+  const invalid = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const config = parsed.success ? toConfig(parsed.data) : undefined;
+  if (config !== undefined && config.http.timeouts.headersMs > config.http.timeouts.requestMs) {
     // node:http refuses a headers timeout longer than the request timeout.
-    throw new AppError('config.invalid', 'invalid configuration:\n  WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS: must not exceed WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS');
+    invalid.push('WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS: must not exceed WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS');
   }
-  const unsafe = productionProblems(config, parsed.data.WXBRIDGE_SANDBOX);
-  if (unsafe.length > 0) {
-    throw new AppError('config.unsafe_for_production', `refusing to start in production:\n  ${unsafe.join('\n  ')}`);
-  }
+  // Judged on the raw values, so that an invalid variable does not hide them (issue 18 #4).
+  const variableOf = (line: string): string | undefined => line.split(/[:=]/)[0];
+  const unsafe = productionProblems(merged).filter((line) => !invalid.some((problem) => variableOf(problem) === variableOf(line)));
+  if (invalid.length > 0 || config === undefined) throw new AppError('config.invalid', `invalid configuration:\n  ${[...invalid, ...unsafe].join('\n  ')}`);
+  if (unsafe.length > 0) throw new AppError('config.unsafe_for_production', `refusing to start in production:\n  ${unsafe.join('\n  ')}`);
   return deepFreeze(config);
 }
 
@@ -190,22 +189,24 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
   };
 }
 
-/** design.md §7: NODE_ENV=production refuses every unsafe default, one line per reason. */
-function productionProblems(config: Config, sandboxRaw: string): string[] {
-  if (config.env !== 'production') return [];
+/** design.md §7: NODE_ENV=production refuses every unsafe default, one line per reason (`raw`: the merged, unparsed values). */
+function productionProblems(raw: Readonly<Record<string, string>>): string[] {
+  if (raw['NODE_ENV'] !== 'production') return [];
   const problems: string[] = [];
-  if (config.keys.masterKey === undefined) {
+  if (raw['WXBRIDGE_MASTER_KEY'] === undefined) {
     problems.push('WXBRIDGE_MASTER_KEY: required in production (secrets at rest would use a generated development key)');
   }
-  if (config.database.url === undefined) {
+  if (raw['DATABASE_URL'] === undefined) {
     problems.push('DATABASE_URL: required in production (the embedded PostgreSQL is for development only)');
   }
-  if (config.sandbox === 'on') {
-    problems.push(`WXBRIDGE_SANDBOX=${sandboxRaw}: the WeChat sandbox must be off in production (it mints fake logins)`);
+  const sandbox = raw['WXBRIDGE_SANDBOX'];
+  if (sandbox !== undefined && sandbox in SANDBOX_VALUES && SANDBOX_VALUES[sandbox as keyof typeof SANDBOX_VALUES] === 'on') {
+    problems.push(`WXBRIDGE_SANDBOX=${sandbox}: the WeChat sandbox must be off in production (it mints fake logins)`);
   }
-  if (config.http.issuer === undefined) {
+  const issuer = raw['WXBRIDGE_ISSUER'];
+  if (issuer === undefined) {
     problems.push('WXBRIDGE_ISSUER: required in production (the default http://localhost issuer is only for development)');
-  } else if (!config.http.issuer.startsWith('https://')) {
+  } else if (!issuer.startsWith('https://')) {
     problems.push('WXBRIDGE_ISSUER: must be an https:// URL in production');
   }
   return problems;

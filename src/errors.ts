@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'config.invalid'
   | 'config.unsafe_for_production'
   | 'database.unavailable'
+  | 'database.migrations_pending'
   | 'keys.master_key_invalid'
   | 'keys.decrypt_failed'
   | 'wechat.code_invalid'

@@ -8,6 +8,7 @@ import { announceReady, requestWorkerSetup } from './cluster/worker-setup.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './http/server.ts';
 import { createLogger } from './logger.ts';
+import { describeStartupFailure } from './startup-failures.ts';
 
 const config = (() => {
   try {
@@ -22,22 +23,25 @@ const logger = createLogger(config.log);
 // Each role loads only its own modules: the primary never loads the app (oidc-provider, koa), a little less memory.
 if (cluster.isPrimary && config.workers > 1) {
   const { runPrimary } = await import('./cluster/primary.ts');
-  await runPrimary({ config, logger }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'wxbridge failed to start');
-    process.exit(1);
-  });
+  await runPrimary({ config, logger }).catch(failToStart);
 } else {
   await serve();
+}
+
+/** A known cause (port taken, database unreachable, migrations pending) is one line and its exit code (README); anything else is logged whole. */
+function failToStart(error: unknown): never {
+  const failure = describeStartupFailure(error, { port: config.http.port, databaseUrl: config.database.url });
+  if (failure === undefined) logger.fatal({ err: error }, 'wxbridge failed to start');
+  else process.stderr.write(`wxbridge cannot start: ${failure.message}\n`);
+  logger.flush();
+  process.exit(failure?.exitCode ?? 1);
 }
 
 async function serve(): Promise<void> {
   const setup = cluster.isWorker ? await requestWorkerSetup() : undefined;
   const { createApp } = await import('./app.ts');
-  const http = await listen(config.http.port, undefined, config.http.timeouts);
-  const app = await createApp(config, { listeningPort: http.port, logger, ...(setup === undefined ? {} : { sandboxSimulator: setup.sandbox }) }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'wxbridge failed to start');
-    process.exit(1);
-  });
+  const http = await listen(config.http.port, undefined, config.http.timeouts).catch(failToStart);
+  const app = await createApp(config, { listeningPort: http.port, logger, ...(setup === undefined ? {} : { sandboxSimulator: setup.sandbox }) }).catch(failToStart);
   http.handle(app.callback);
   logger.info({ port: http.port, issuer: app.issuer }, `wxbridge listening on ${app.issuer}`);
   if (cluster.isWorker) announceReady();

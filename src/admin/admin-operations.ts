@@ -56,6 +56,22 @@ interface ClientDeps extends AdminRegistry {
   readonly ensureAdminAudience: () => Promise<void>;
 }
 
+export interface ResourceGrantOptions {
+  /** Allow a resource granted no scope: its access tokens carry only the audience. */
+  readonly allowUnscopedResources?: boolean | undefined;
+}
+
+/**
+ * A resource granted no scope makes every login that asks for one of its scopes fail with invalid_scope,
+ * long after the client was created (issue 18 #9): refused unless asked for explicitly.
+ */
+function noUnscopedResource(resources: Readonly<Record<string, string>> | undefined, options: ResourceGrantOptions): void {
+  const unscoped = Object.entries(resources ?? {}).find(([, scopes]) => scopes.trim() === '')?.[0];
+  if (unscoped === undefined || options.allowUnscopedResources === true) return;
+  throw new AppError('client.invalid_metadata', `resources: ${unscoped} grants no scope, so a login asking for one of its scopes would fail with invalid_scope; `
+    + 'name the scopes the client may ask for, or allow it explicitly for access tokens that carry only the audience (allowUnscopedResources)');
+}
+
 export function clientOperations(deps: ClientDeps) {
   const { clients, audited, adminAudience } = deps;
   // Admin tokens are for confidential service clients only (design.md §6), never for a mini-program.
@@ -64,9 +80,9 @@ export function clientOperations(deps: ClientDeps) {
       throw new AppError('client.invalid_metadata', 'resources: only confidential service clients may use the admin API');
     }
   };
-  const register = (input: ClientInput) => audited({
+  const register = (input: ClientInput, options: ResourceGrantOptions = {}) => audited({
     action: 'client.create', target: input.clientId, after: (r) => clients.show(r.clientId),
-    run: () => { noPublicAdmin(input.type, input.resources); return clients.register(input); },
+    run: () => { noPublicAdmin(input.type, input.resources); noUnscopedResource(input.resources, options); return clients.register(input); },
   });
   return {
     register,
@@ -77,9 +93,13 @@ export function clientOperations(deps: ClientDeps) {
     },
     list: (page: Page) => clients.list(page),
     show: (clientId: string) => clients.show(clientId),
-    update: (clientId: string, patch: ClientUpdateInput) => audited({
+    update: (clientId: string, patch: ClientUpdateInput, options: ResourceGrantOptions = {}) => audited({
       action: 'client.update', target: clientId, before: () => clients.show(clientId),
-      run: async () => { noPublicAdmin((await clients.show(clientId)).type, patch.resources); return clients.update(clientId, patch); },
+      run: async () => {
+        noPublicAdmin((await clients.show(clientId)).type, patch.resources);
+        noUnscopedResource(patch.resources, options);
+        return clients.update(clientId, patch);
+      },
     }),
     rotateSecret: (clientId: string, options: { overlapSeconds?: number | undefined } = {}) => audited({
       action: 'client.rotate_secret', target: clientId, before: () => clients.show(clientId), after: () => clients.show(clientId),

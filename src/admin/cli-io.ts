@@ -5,7 +5,8 @@
  */
 import { AppError, type ErrorCode } from '../errors.ts';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, invalid: 3, notFound: 4, conflict: 5, config: 78 } as const;
+/** The CLI's exit codes (README "CLI"); 69, 75 and 78 are sysexits.h's, as `npm start` uses them. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, invalid: 3, notFound: 4, conflict: 5, databaseUnavailable: 69, migrationsPending: 75, config: 78 } as const;
 
 export class UsageError extends Error {}
 
@@ -17,6 +18,8 @@ const EXIT_FOR: Partial<Record<ErrorCode, number>> = {
   'resource_server.not_found': EXIT.notFound,
   'wechat.app_unknown': EXIT.notFound,
   'client.conflict': EXIT.conflict,
+  'database.unavailable': EXIT.databaseUnavailable,
+  'database.migrations_pending': EXIT.migrationsPending,
   'config.invalid': EXIT.config,
   'config.unsafe_for_production': EXIT.config,
 };

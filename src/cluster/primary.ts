@@ -9,7 +9,8 @@ import type { Config } from '../config.ts';
 import { prepareDatabase } from '../db/database.ts';
 import { loadOrCreateDevMasterKey } from '../keys/dev-master-key.ts';
 import type { Logger } from '../logger.ts';
-import { openSandboxSimulator, type SandboxSimulator } from '../sandbox/sandbox.ts';
+import type { SandboxSimulator } from '../sandbox/sandbox.ts';
+import { openSandboxSimulator } from '../sandbox/sandbox-decision.ts';
 import { superviseWorkers } from './worker-supervisor.ts';
 
 /** Extra time a worker gets beyond its own drain timeout before it is killed. */
@@ -23,7 +24,7 @@ export async function runPrimary(deps: { config: Config; logger: Logger }): Prom
   let simulator: SandboxSimulator | undefined;
   try {
     // The sandbox decision is the primary's (design.md §7), so every worker agrees; its simulator is the only one.
-    simulator = await openSandboxSimulator(config, database.orm, undefined);
+    simulator = await openSandboxSimulator(config, database.orm, undefined, logger);
     await database.release();
   } catch (error) {
     await database.stop();

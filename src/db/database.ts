@@ -4,10 +4,15 @@
  * `npm start` needs no setup; production only checks and refuses to start with pending migrations
  * (they are a separate deployment step: `wxbridge migrate`, house-style §8).
  */
+import { readdirSync } from 'node:fs';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
+import { MIGRATIONS_PATH } from './orm-config.ts';
 import { initOrm, isDatabaseReachable, migrate, type Orm } from './orm.ts';
+import { queryRows, sql } from './sql.ts';
 
 export interface Database {
   readonly orm: Orm;
@@ -85,12 +90,23 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<P
 
 async function applyOrCheckMigrations(orm: Orm, config: Config, logger: Logger): Promise<void> {
   if (config.env === 'production') {
-    const pending = await orm.migrator.getPending();
+    const pending = await pendingMigrations(orm.em.fork());
     if (pending.length > 0) {
-      throw new Error(`the database has ${pending.length} pending migration(s); run \`wxbridge migrate\` first`);
+      throw new AppError('database.migrations_pending', `the database has ${pending.length} pending migration(s), from ${pending[0] ?? ''}; run \`wxbridge migrate\` first`);
     }
     return;
   }
   const applied = await migrate(orm);
   if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+}
+
+/**
+ * The migrations not yet applied, read without writing anything (issue 18 #4): MikroORM's own check
+ * creates its bookkeeping table, and a wrong DATABASE_URL in production must stay untouched.
+ */
+async function pendingMigrations(em: EntityManager): Promise<string[]> {
+  const known = readdirSync(MIGRATIONS_PATH).filter((file) => /^Migration\w+\.(?:ts|js)$/.test(file)).map((file) => file.replace(/\.(?:ts|js)$/, '')).sort();
+  const [table] = await queryRows<{ present: boolean }>(em, sql`select to_regclass('mikro_orm_migrations') is not null as present`);
+  const applied = table?.present === true ? (await queryRows<{ name: string }>(em, sql`select name from mikro_orm_migrations`)).map((row) => row.name) : [];
+  return known.filter((name) => !applied.includes(name));
 }

@@ -15,11 +15,12 @@ import { LoginCodeSchema } from '../accounts/login-code.entity.ts';
 import { WeChatAppSchema } from '../wechat-apps/wechat-app.entity.ts';
 import { WeChatAccessTokenSchema } from '../wechat-apps/wechat-access-token.entity.ts';
 import { RateLimitCounterSchema } from '../rate-limits/rate-limit-counter.entity.ts';
+import { ServerSettingSchema } from './server-setting.entity.ts';
 
 export const ENTITIES = [
   OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
   WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema, RateLimitCounterSchema,
-  LoginCodeSchema,
+  LoginCodeSchema, ServerSettingSchema,
 ];
 
 export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;
@@ -38,6 +39,9 @@ export function buildOrmConfig(settings: OrmSettings): Options {
     extensions: [Migrator],
     debug: settings.debug ?? false,
     allowGlobalContext: false,
+    // Connecting never creates the database (production must refuse without writing, issue 18 #4);
+    // the migrator still does, so `wxbridge migrate` and a development start work on a new database.
+    ensureDatabase: false,
     pool: { min: 0, max: settings.poolSize, idleTimeoutMillis: 30_000 },
     driverOptions: { connectionTimeoutMillis: 3000 },
     migrations: {

@@ -5,7 +5,7 @@
 import type { Middleware } from 'koa';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { OUTAGE_RETRY_AFTER_SECONDS, setRetryHeaders } from '../temporarily-unavailable.ts';
+import { logUnavailable, OUTAGE_RETRY_AFTER_SECONDS, setRetryHeaders } from '../temporarily-unavailable.ts';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   'request.invalid': 400,
@@ -36,7 +36,8 @@ export function createErrorMiddleware(logger: Logger, isUnavailable: (error: unk
     } catch (error) {
       const code: ErrorCode | 'server_error' = error instanceof AppError ? error.code : isUnavailable(error) ? 'database.unavailable' : 'server_error';
       const status = code === 'server_error' ? 500 : statusFor(code);
-      if (status >= 500) logger.error({ err: error, path: ctx.path }, 'request failed');
+      if (status === 503) logUnavailable(logger, error, { path: ctx.path });
+      else if (status >= 500) logger.error({ err: error, path: ctx.path }, 'request failed');
       ctx.status = status;
       ctx.set('Cache-Control', 'no-store');
       if (status === 503) setRetryHeaders(ctx, OUTAGE_RETRY_AFTER_SECONDS);

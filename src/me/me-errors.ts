@@ -6,7 +6,7 @@
 import type { Context, Middleware } from 'koa';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
-import { answerTemporarilyUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../temporarily-unavailable.ts';
+import { answerTemporarilyUnavailable, logUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../temporarily-unavailable.ts';
 import type { Logger } from '../logger.ts';
 
 /** A failure already phrased for the client (bearer-token problems, wrong client kind). */
@@ -46,9 +46,9 @@ const MAPPED: Partial<Record<ErrorCode, { status: 400 | 401 | 413 | 429 | 503; e
   'database.unavailable': { status: 503, error: 'temporarily_unavailable', description: 'temporarily unavailable; retry shortly' },
 };
 
-function authenticateHeader(error: MeError): string {
+function authenticateHeader(error: MeError, realm: string): string {
   // RFC 6750 §3.1: no error attribute when the request carried no credentials at all.
-  const parts = ['realm="wxbridge"'];
+  const parts = [`realm="${realm}"`];
   if (error.error !== 'unauthorized') parts.push(`error="${error.error}"`, `error_description="${error.message}"`);
   if (error.scope !== undefined) parts.push(`scope="${error.scope}"`);
   return `Bearer ${parts.join(', ')}`;
@@ -59,14 +59,15 @@ function render(ctx: Context, status: number, error: string, description: string
   ctx.body = { error: error === 'unauthorized' ? 'invalid_token' : error, error_description: description };
 }
 
-export function createMeErrorMiddleware(logger: Logger): Middleware {
+/** `realm` is the issuer: the one oidc-provider's userinfo (GET /me) and the admin API name too. */
+export function createMeErrorMiddleware(logger: Logger, realm: string): Middleware {
   return async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
     try {
       await next();
     } catch (error) {
       if (error instanceof MeError) {
-        if (error.challenge) ctx.set('WWW-Authenticate', authenticateHeader(error));
+        if (error.challenge) ctx.set('WWW-Authenticate', authenticateHeader(error, realm));
         render(ctx, error.status, error.error, error.message);
         return;
       }
@@ -78,6 +79,7 @@ export function createMeErrorMiddleware(logger: Logger): Middleware {
         return;
       }
       const description = mapped.description ?? (error as Error).message;
+      if (mapped.status === 503) logUnavailable(logger, error, { path: ctx.path });
       if (mapped.status === 429 || mapped.status === 503) {
         const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
         answerTemporarilyUnavailable(ctx, { status: mapped.status, description, retryAfterSeconds: typeof retryAfter === 'number' ? retryAfter : OUTAGE_RETRY_AFTER_SECONDS });

@@ -23,6 +23,8 @@ export interface MeDeps extends BearerDeps {
   readonly profiles: ProfileEditor;
   readonly legacy: LegacyUserData;
   readonly logger: Logger;
+  /** The realm of the `WWW-Authenticate` challenges. */
+  readonly issuer: string;
 }
 
 // Phone codes are 64 hex (wechat-api §1.7); base64 fields are bounded by the body limit.
@@ -61,7 +63,7 @@ const profileClaims = (account: AccountRecord) => ({
 
 export function createMeRoutes(deps: MeDeps): Router {
   const router = new Router({ prefix: '/me' });
-  const errors = createMeErrorMiddleware(deps.logger);
+  const errors = createMeErrorMiddleware(deps.logger, deps.issuer);
   const guarded = (scope: string, handler: Middleware): Middleware[] => [errors, readBody, requireBearer(deps, scope), handler];
 
   router.post('/phone', ...guarded('phone', async (ctx) => {

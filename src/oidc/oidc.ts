@@ -15,6 +15,7 @@ import type { ResourceServerRegistry } from '../clients/resource-server-registry
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
+import { logUnavailable } from '../temporarily-unavailable.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import type { Logger } from '../logger.ts';
@@ -50,6 +51,8 @@ export interface OidcDeps {
   readonly accounts: AccountRepository;
   readonly signIn: WeChatSignIn;
   readonly audit: Pick<AuditLog, 'record'>;
+  /** WeChat apps whose logins are refused, with the reason. */
+  readonly dormantApps: ReadonlyMap<string, string>;
 }
 
 export interface Oidc {
@@ -89,13 +92,17 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
       defaultResource: (ctx, client, oneOf) => indicators.defaultResource(ctx, client, oneOf),
     }),
   });
-  provider.on('server_error', (_ctx, error) => { logger.error({ err: error }, 'oidc-provider server_error'); });
+  provider.on('server_error', (ctx, error) => {
+    // A PostgreSQL outage is answered 503 (databaseOutagesAs503 below): a warning with its cause, not an error.
+    if (isDatabaseUnavailable(error)) logUnavailable(logger, error, { path: ctx.path });
+    else logger.error({ err: error }, 'oidc-provider server_error');
+  });
 
   // What wxbridge adds to oidc-provider, in the order a token request meets it:
   // 1. in front of the provider: the per-address rate limit; failed client authentication counted after.
   const addressGuard = guardClientAddresses(rateLimits);
   // 2. the grants oidc-provider does not have: the WeChat login code (design.md §1).
-  registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn });
+  registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn, dormantApps: deps.dormantApps });
   // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit.
   guardClientGrants(provider, rateLimits);
   // 4. after the provider rendered its answer: corrections, in this order.

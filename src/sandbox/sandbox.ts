@@ -14,8 +14,7 @@ import type { ResourceServerRegistry } from '../clients/resource-server-registry
 import { AppError } from '../errors.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { parseOrThrow } from '../validation.ts';
-import type { Orm } from '../db/orm.ts';
-import { listConfiguredAppIds, type WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
+import type { WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { createWeChatSimulator } from '../wechat-simulator/wechat-simulator.ts';
 
 export const SANDBOX_APP_ID = 'wx5a9d0b0e5a9d0b0e';
@@ -43,13 +42,6 @@ export interface Sandbox {
   readonly routes: Router;
 }
 
-/** design.md §7: `auto` is on outside production while no real WeChat app is configured. */
-export async function isSandboxWanted(config: { env: string; sandbox: 'on' | 'off' | 'auto' }, configuredAppIds: () => Promise<readonly string[]>): Promise<boolean> {
-  if (config.sandbox !== 'auto') return config.sandbox === 'on';
-  if (config.env === 'production') return false;
-  return (await configuredAppIds()).every((appId) => appId === SANDBOX_APP_ID);
-}
-
 /** Starts the simulator with the demo app (a new secret each start: its state is in memory). */
 export async function startSandboxSimulator(): Promise<SandboxSimulator> {
   const simulator = createWeChatSimulator();
@@ -57,16 +49,6 @@ export async function startSandboxSimulator(): Promise<SandboxSimulator> {
   simulator.registerApp({ appId: SANDBOX_APP_ID, secret: appSecret, kind: 'miniprogram', openPlatformId: SANDBOX_OPEN_PLATFORM });
   const { url } = await simulator.listen(0, '127.0.0.1');
   return { url, appSecret, close: () => simulator.close() };
-}
-
-/**
- * The simulator this process uses, if the sandbox is on: the primary's (`shared`, worker mode), none
- * (`shared` null: the primary decided it is off), or one started here when this process decides it is wanted.
- */
-export async function openSandboxSimulator(config: { env: string; sandbox: 'on' | 'off' | 'auto' }, orm: Orm, shared: SandboxSimulatorRef | null | undefined): Promise<SandboxSimulator | undefined> {
-  if (shared === null) return undefined;
-  if (shared !== undefined) return { ...shared, close: () => Promise.resolve() };
-  return (await isSandboxWanted(config, () => listConfiguredAppIds(orm.em.fork()))) ? startSandboxSimulator() : undefined;
 }
 
 /** Seeds the demo app, resource server and client (idempotent: every worker may run it) and builds the routes. */

@@ -10,7 +10,7 @@ import { addResourceServer, randomAppId, randomSecret } from '../support/wechat-
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 async function serviceToken(app: TestApp, clientId: string, resources: Record<string, string>, defaultResource: string): Promise<string> {
-  const { clientSecret } = await app.admin.clients.register({ type: 'service', clientId, resources, defaultResource });
+  const { clientSecret } = await app.admin.clients.register({ type: 'service', clientId, resources, defaultResource }, { allowUnscopedResources: true });
   return (await oidc.clientCredentialsGrant(await discover(app.issuer, clientId, clientSecret))).access_token;
 }
 
@@ -19,7 +19,7 @@ describe('admin API authentication (design.md §6; test-catalogue A-01)', () => 
     const app = await startTestApp();
     const response = await adminFetch(app, 'GET', '/clients');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="wxbridge-admin"');
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${app.issuer}"`);
     expect(response.body).toEqual({ error: 'unauthorized', message: expect.any(String) });
     // Unknown admin paths reveal nothing either.
     expect((await adminFetch(app, 'GET', '/nothing-here')).status).toBe(401);
@@ -34,16 +34,19 @@ describe('admin API authentication (design.md §6; test-catalogue A-01)', () => 
     const response = await api.call('GET', '/keys', undefined, { token });
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ error: 'invalid_token', message: 'the access token has expired' });
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="wxbridge-admin", error="invalid_token"/);
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${app.issuer}", error="invalid_token", error_description="the access token has expired"`);
   });
 
-  it('refuses a valid wxbridge token for another audience with 401 invalid_token, even one with scope admin', async () => {
+  it('refuses a valid wxbridge token for another audience with 401 invalid_token, even one with scope admin, saying "wrong audience"', async () => {
     const app = await startTestApp();
     const other = await addResourceServer(app, 'admin read');
     const token = await serviceToken(app, 'svc-other', { [other]: 'admin read' }, other);
     const response = await adminFetch(app, 'GET', '/clients', bearer(token));
     expect(response.status).toBe(401);
-    expect(response.body).toMatchObject({ error: 'invalid_token' });
+    // An admin client bound to another issuer's audience (issue 18 #1): enough to fix the setup, nothing secret.
+    const description = `wrong audience: this admin API accepts tokens for ${app.admin.adminAudience}, not ${other}`;
+    expect(response.body).toEqual({ error: 'invalid_token', message: description });
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${app.issuer}", error="invalid_token", error_description="${description}"`);
   });
 
   it('refuses an admin-audience token without scope admin with 403 insufficient_scope', async () => {

@@ -14,7 +14,7 @@ function expectOk(result: CliResult): void {
 }
 
 describe('a fresh install configured only through the wxbridge CLI (design.md §6)', () => {
-  it('serves a WeChat login and an admin API call, and never prints the AppSecret', async () => {
+  it('serves a WeChat login and an admin API call, and never prints the AppSecret', { timeout: 90_000 }, async () => {
     const app = await startTestApp();
     const appId = randomAppId();
     const appSecret = randomSecret();
@@ -79,7 +79,7 @@ describe('wxbridge CLI conventions', () => {
     expect((await runCli(app, ['keys', 'rotate', '--delay', 'soon'])).code).toBe(2);
   }, 90_000);
 
-  it('refuses a secret on the command line, and reports errors as JSON with exit codes scripts can use', async () => {
+  it('refuses a secret on the command line, and reports errors as JSON with exit codes scripts can use', { timeout: 90_000 }, async () => {
     const app = await startTestApp();
     const secret = randomSecret();
     const argv = await runCli(app, ['apps', 'add', '--appid', randomAppId(), '--kind', 'miniprogram', `--secret=${secret}`]);

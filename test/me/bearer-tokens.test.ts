@@ -14,9 +14,20 @@ describe('bearer tokens at /me/*', () => {
     const app = await startTestApp();
     const response = await callMe(app, 'PATCH', '/me/profile', { body: PROFILE });
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="wxbridge"');
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${app.issuer}"`);
     expect(response.body).toMatchObject({ error: 'invalid_token' });
     expect(await callMe(app, 'POST', '/me/phone')).toMatchObject({ status: 401 });
+  });
+
+  it('names one realm, the issuer, at userinfo (/me), /me/* and the admin API (issue 18 #6)', async () => {
+    const app = await startTestApp();
+    const challenges = await Promise.all([
+      callMe(app, 'GET', '/me'), callMe(app, 'POST', '/me/phone'), callMe(app, 'POST', '/me/wechat/decrypt'), callMe(app, 'GET', '/admin/v1/clients'),
+    ]);
+    // (userinfo also offers a DPoP challenge, in the same realm.)
+    const realms = (header: string | null): string[] => [...(header ?? '').matchAll(/realm="([^"]*)"/g)].map((m) => m[1] ?? '');
+    expect(challenges.map((r) => [r.status, r.headers.get('www-authenticate')?.startsWith('Bearer realm='), ...new Set(realms(r.headers.get('www-authenticate')))]))
+      .toEqual(challenges.map(() => [401, true, app.issuer]));
   });
 
   it('answers 400 invalid_request to a token in the query or in the body, without using it', async () => {

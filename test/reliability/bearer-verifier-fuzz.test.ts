@@ -89,7 +89,7 @@ describe('bearer verifiers under forged and mutated tokens (C-05)', () => {
     await fc.assert(fc.asyncProperty(forgery, async (f) => {
       const response = await api.call('GET', '/keys', undefined, { token: await forge(idp, valid, f) });
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="wxbridge-admin"/);
+      expect(response.headers.get('www-authenticate')?.startsWith(`Bearer realm="${app.issuer}"`)).toBe(true);
     }), { numRuns: 250 });
     expect(jkuHits).toEqual([]);
   });

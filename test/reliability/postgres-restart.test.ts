@@ -87,12 +87,15 @@ describe('PostgreSQL restarted under load (P-04, P-05)', () => {
     await until(() => traffic.outcomes.filter((o) => o.status === 200).length >= 30, 'traffic under way');
 
     const adminToken = await (await adminApi(app)).token();
+    const userToken = (await mp.login('prober')).access_token;
     const probes: Record<string, { status: number; body: unknown }> = {};
     const { stoppedAt, startedAt } = await restartCluster(async (downSince) => {
       // Down long enough for requests to meet the outage, and for every probe to be answered.
       await until(() => traffic.outcomes.filter((o) => o.startedAt > downSince && o.status === 503).length >= 20, 'requests meeting the outage');
       for (const path of ['/readyz', '/healthz', '/jwks', '/.well-known/openid-configuration']) probes[path] = await probe(app, path);
       probes['admin'] = await probe(app, '/admin/v1/clients', { authorization: `Bearer ${adminToken}` });
+      probes['/me/profile'] = await fetch(`${app.baseUrl}/me/profile`, { method: 'POST', headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' }, body: '{"nickname":"Prober"}' })
+        .then(async (r) => ({ status: r.status, body: await r.json() }));
     });
     // Recovery without intervention: requests started after the restart succeed again.
     await until(() => traffic.outcomes.filter((o) => o.status === 200 && o.startedAt >= startedAt).length >= 20, 'recovery after the restart');
@@ -110,6 +113,11 @@ describe('PostgreSQL restarted under load (P-04, P-05)', () => {
     expect(probes['/readyz']).toEqual({ status: 503, body: { status: 'unavailable', checks: { database: 'failing', keys: 'ok' } } });
     expect([probes['/healthz']?.status, probes['/jwks']?.status, probes['/.well-known/openid-configuration']?.status]).toEqual([200, 200, 200]);
     expect(probes['admin']).toEqual({ status: 503, body: { error: 'database.unavailable', message: 'internal error' } });
+    expect(probes['/me/profile']).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable' } });
+    // Each edge logs the cause of its 503s at warn (issue 18 #5).
+    const warnedPaths = new Set(app.logs.map((line) => JSON.parse(line) as { level: number; msg: string; path?: string })
+      .filter((entry) => entry.level === 40 && entry.msg.startsWith('answering 503 temporarily_unavailable: ')).map((entry) => entry.path));
+    expect([...warnedPaths]).toEqual(expect.arrayContaining(['/token', '/admin/v1/clients', '/me/profile']));
     expect((await probe(app, '/readyz')).status).toBe(200);
 
     await expectIntactAccounts(app, traffic);

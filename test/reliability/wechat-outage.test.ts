@@ -62,6 +62,10 @@ describe('wxbridge while WeChat is down (U-03, U-09)', () => {
     expectRetryable503s(logins);
     expect(steps).toEqual([5, 5, 5, 5]);
     expect(await countLoginRows(app)).toEqual(before); // refreshes rotate tokens inside the existing grants
+    // The client hears "retry shortly"; the log says why, at warn, for every one (issue 18 #5).
+    const warnings = app.logs.map((line) => JSON.parse(line) as { level: number; msg: string; path?: string }).filter((entry) => entry.msg.startsWith('answering 503'));
+    expect(warnings).toHaveLength(30);
+    expect(warnings[0]).toMatchObject({ level: 40, path: '/token', msg: expect.stringMatching(/^answering 503 temporarily_unavailable: .*ECONNREFUSED/) });
 
     // WeChat is back (a closed simulator is final: a new one on the same port): logins work again.
     const back = createWeChatSimulator();

@@ -7,9 +7,11 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { listen } from '../../src/http/server.ts';
 import { startSandboxSimulator, type SandboxSimulatorRef } from '../../src/sandbox/sandbox.ts';
+import { SANDBOX_OFF_DESCRIPTION } from '../../src/sandbox/sandbox-decision.ts';
 import { postToken, WECHAT_GRANT } from '../support/oidc-client.ts';
-import { CONFIG_DIR } from '../support/test-app.ts';
+import { CONFIG_DIR, startTestApp } from '../support/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { randomAppId, randomSecret } from '../support/wechat-fixtures.ts';
 
 /** A wxbridge process in sandbox mode: its own simulator, or (worker mode) the one given. */
 async function startSandboxApp(database: TestDatabase, masterKey: string, shared?: SandboxSimulatorRef): Promise<string> {
@@ -64,5 +66,24 @@ describe('sandbox mode', () => {
     await simulator.close();
     const response = await fetch(`${baseUrl}/sandbox/wx-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":"carol"}' });
     expect(response.status).toBe(503);
+  });
+
+  it('says at each start whether it is on and why, and once a real app turns it off, refuses its demo client without calling WeChat', async () => {
+    const app = await startTestApp({ env: { WXBRIDGE_SANDBOX: 'auto' } });
+    const logged = (pattern: RegExp): { level: number; msg: string }[] =>
+      app.logs.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((entry) => pattern.test(entry.msg));
+    expect(logged(/^sandbox /)).toEqual([expect.objectContaining({ level: 30, msg: 'sandbox on: no WeChat app is configured (WXBRIDGE_SANDBOX=auto)' })]);
+    expect((await login(app.baseUrl, { code: await sandboxCode(app.baseUrl, 'wx-login', 'alice'), scope: 'openid' })).status).toBe(200);
+
+    const appId = randomAppId();
+    await app.admin.apps.upsert({ appId, kind: 'miniprogram', secret: randomSecret() });
+    await app.restart();
+    expect(logged(/^sandbox off/)).toEqual([expect.objectContaining({
+      level: 40, msg: `sandbox off: WeChat app ${appId} is configured (WXBRIDGE_SANDBOX=auto turns the sandbox off then; WXBRIDGE_SANDBOX=1 keeps it on); its client sandbox-miniprogram is refused until it is on again`,
+    })]);
+    const refused = await login(app.baseUrl, { code: 'a'.repeat(32), scope: 'openid' });
+    expect(refused).toMatchObject({ status: 400, body: { error: 'unauthorized_client', error_description: SANDBOX_OFF_DESCRIPTION } });
+    expect(app.wechat.requests).toEqual([]);
+    expect((await fetch(`${app.baseUrl}/sandbox/wx-login`, { method: 'POST', body: '{"user":"alice"}' })).status).toBe(404);
   });
 });

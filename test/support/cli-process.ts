@@ -1,6 +1,7 @@
 /**
  * The real `wxbridge` CLI as a child process (`node src/cli.ts …`), pointed at a test app's
- * database and master key, the way an operator runs it next to a running server.
+ * database and master key, the way an operator runs it next to a running server: without
+ * WXBRIDGE_ISSUER, so it acts as the issuer that server recorded (issue 18 #1).
  */
 import { spawn } from 'node:child_process';
 import { leakWatch } from './leak-watch.ts';
@@ -22,19 +23,21 @@ export interface CliOptions {
 }
 
 export function runCli(app: TestApp, args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return runCliWith({ NODE_ENV: 'test', DATABASE_URL: app.database.url, WXBRIDGE_MASTER_KEY: app.masterKey, ...options.env }, args, options.stdin);
+}
+
+/** The CLI with exactly PATH and `env` (no test app: e.g. usage mistakes, an unreachable database). */
+export function runCliWith(env: Readonly<Record<string, string>>, args: readonly string[], stdin = ''): Promise<CliResult> {
   const child = spawn(process.execPath, ['src/cli.ts', ...args], {
     cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'], NODE_ENV: 'test', DATABASE_URL: app.database.url, WXBRIDGE_MASTER_KEY: app.masterKey,
-      WXBRIDGE_ISSUER: app.issuer, ...options.env,
-    },
+    env: { PATH: process.env['PATH'], ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-  child.stdin.end(options.stdin ?? '');
+  child.stdin.end(stdin);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {

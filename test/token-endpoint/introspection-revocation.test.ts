@@ -67,4 +67,29 @@ describe('POST /token/introspection and /token/revocation (design.md §5; test-c
     expect((await oidc.tokenIntrospection(mp.config, tokens.refresh_token ?? '')).active).toBe(true);
     expect((await oidc.refreshTokenGrant(mp.config, tokens.refresh_token ?? '')).claims()?.sub).toBe(subOf(tokens));
   });
+
+  // What the README promises about access tokens (issue 18 #6).
+  it('ends the whole grant, refresh token included, when an opaque access token is revoked', async () => {
+    const app = await startTestApp();
+    const mp = await setUpMiniProgram(app);
+    const tokens = await mp.login('kim');
+
+    await oidc.tokenRevocation(mp.config, tokens.access_token);
+
+    expect(await oidc.tokenIntrospection(mp.config, tokens.refresh_token ?? '')).toEqual({ active: false });
+    await expect(oidc.refreshTokenGrant(mp.config, tokens.refresh_token ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('answers unsupported_token_type to introspecting or revoking a JWT access token; revoking its refresh token ends the grant', async () => {
+    const app = await startTestApp();
+    const api = await addResourceServer(app, 'read');
+    const mp = await setUpMiniProgram(app, { resources: { [api]: 'read' }, defaultResource: api });
+    const tokens = await mp.login('lea');
+    expect(tokens.access_token.split('.')).toHaveLength(3);
+
+    await expect(oidc.tokenIntrospection(mp.config, tokens.access_token)).rejects.toMatchObject({ error: 'unsupported_token_type' });
+    await expect(oidc.tokenRevocation(mp.config, tokens.access_token)).rejects.toMatchObject({ error: 'unsupported_token_type' });
+    await oidc.tokenRevocation(mp.config, tokens.refresh_token ?? '');
+    await expect(oidc.refreshTokenGrant(mp.config, tokens.refresh_token ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
 });

@@ -5,7 +5,7 @@
  * Failures follow RFC 6750 §3.
  */
 import type { Context, Next } from 'koa';
-import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { VerifierError } from '../../../packages/verifier/src/verifier-error.ts';
 import { isExpiry, verifyAccessToken } from '../../../packages/verifier/src/verify-access-token.ts';
 import type { AccessTokenClaims } from '../../../packages/verifier/src/access-token-claims.ts';
@@ -57,7 +57,7 @@ export function createAdminAuthentication(deps: AdminAuthDeps): (ctx: Context) =
       claims = await verifyAccessToken(header.token, currentKeys, policy);
     } catch (error) {
       if (!(error instanceof VerifierError)) throw error;
-      return new Refusal(401, 'invalid_token', isExpiry(error) ? 'the access token has expired' : 'the access token is invalid');
+      return new Refusal(401, 'invalid_token', isExpiry(error) ? 'the access token has expired' : setupMismatch(error.cause, deps) ?? 'the access token is invalid');
     }
     const clientId = claims.client_id;
     if (claims.sub !== clientId) {
@@ -74,12 +74,24 @@ export function createAdminAuthentication(deps: AdminAuthDeps): (ctx: Context) =
   };
 }
 
-/** Koa middleware: authenticates, then runs `next` with the actor in ctx.state.adminActor. */
-export function requireAdmin(authenticate: (ctx: Context) => Promise<AdminActor | Refusal>) {
+/**
+ * A genuine token of another issuer or for another audience: said plainly (no secret in it), since it
+ * means the admin client was set up for another issuer, e.g. by a CLI that guessed it (issue 18 #1).
+ */
+function setupMismatch(cause: unknown, expected: { issuer: string; audience: string }): string | undefined {
+  if (!(cause instanceof errors.JWTClaimValidationFailed)) return undefined;
+  const { aud, iss } = cause.payload;
+  if (cause.claim === 'aud') return `wrong audience: this admin API accepts tokens for ${expected.audience}, not ${[aud ?? 'none'].flat().join(' ')}`;
+  if (cause.claim === 'iss') return `wrong issuer: this server is ${expected.issuer}, the token was issued by ${iss ?? 'nobody'}`;
+  return undefined;
+}
+
+/** Koa middleware: authenticates, then runs `next` with the actor in ctx.state.adminActor; `realm` is the issuer, as on /me. */
+export function requireAdmin(authenticate: (ctx: Context) => Promise<AdminActor | Refusal>, realmName: string) {
   return async (ctx: Context, next: Next): Promise<void> => {
     const outcome = await authenticate(ctx);
     if (outcome instanceof Refusal) {
-      const realm = 'Bearer realm="wxbridge-admin"';
+      const realm = `Bearer realm="${realmName}"`;
       ctx.set('WWW-Authenticate', outcome.error === 'unauthorized' ? realm : `${realm}, error="${outcome.error}", error_description="${outcome.message}"`);
       ctx.set('Cache-Control', 'no-store');
       ctx.status = outcome.status;

@@ -19,7 +19,7 @@ export function createAdminApi(deps: { services: AdminServices; auth: Omit<Admin
   registerClientRoutes(router, deps.services);
   registerResourceRoutes(router, deps.services);
   registerKeyUserAuditRoutes(router, deps.services);
-  const authenticate = requireAdmin(createAdminAuthentication({ ...deps.auth, audience: deps.services.adminAudience }));
+  const authenticate = requireAdmin(createAdminAuthentication({ ...deps.auth, audience: deps.services.adminAudience }), deps.auth.issuer);
   // The router's middleware is typed for a router context; it is an ordinary Koa middleware.
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;

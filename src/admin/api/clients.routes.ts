@@ -8,13 +8,25 @@ import type { AdminServices } from '../admin-services.ts';
 import { pageOf, readBody, servicesFor } from './admin-request.ts';
 
 const Resources = z.record(z.string(), z.string());
+/** A resource granted no scope ("") is refused unless this is true (issue 18 #9). */
+const AllowUnscoped = z.boolean().optional();
 const CreateBody = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('service'), clientId: z.string(), resources: Resources.optional(), defaultResource: z.string().optional() }),
-  z.strictObject({ type: z.literal('miniprogram'), clientId: z.string(), wechatAppId: z.string(), scope: z.string().optional(), resources: Resources.optional(), defaultResource: z.string().optional() }),
+  z.strictObject({ type: z.literal('service'), clientId: z.string(), resources: Resources.optional(), defaultResource: z.string().optional(), allowUnscopedResources: AllowUnscoped }),
+  z.strictObject({
+    type: z.literal('miniprogram'), clientId: z.string(), wechatAppId: z.string(), scope: z.string().optional(),
+    resources: Resources.optional(), defaultResource: z.string().optional(), allowUnscopedResources: AllowUnscoped,
+  }),
   z.strictObject({ type: z.literal('admin'), clientId: z.string() }),
 ]);
-const UpdateBody = z.strictObject({ version: z.number(), scope: z.string().optional(), resources: Resources.optional(), defaultResource: z.string().nullable().optional() });
+const UpdateBody = z.strictObject({
+  version: z.number(), scope: z.string().optional(), resources: Resources.optional(), defaultResource: z.string().nullable().optional(), allowUnscopedResources: AllowUnscoped,
+});
 const RotateBody = z.strictObject({ overlapSeconds: z.number().optional() });
+
+function registerClient(admin: AdminServices, body: Exclude<z.output<typeof CreateBody>, { type: 'admin' }>) {
+  const { allowUnscopedResources, ...input } = body;
+  return admin.clients.register(input, { allowUnscopedResources });
+}
 
 export function registerClientRoutes(router: Router, services: AdminServices): void {
   router.get('/clients', async (ctx) => {
@@ -26,14 +38,14 @@ export function registerClientRoutes(router: Router, services: AdminServices): v
   router.post('/clients', async (ctx) => {
     const body = await readBody(ctx, CreateBody);
     const admin = servicesFor(ctx, services);
-    const created = body.type === 'admin' ? await admin.clients.registerAdmin(body.clientId) : await admin.clients.register(body);
+    const created = body.type === 'admin' ? await admin.clients.registerAdmin(body.clientId) : await registerClient(admin, body);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { client: await admin.clients.show(created.clientId), ...(created.clientSecret === undefined ? {} : { clientSecret: created.clientSecret }) };
   });
   router.patch('/clients/:clientId', async (ctx) => {
-    const body = await readBody(ctx, UpdateBody);
-    ctx.body = await servicesFor(ctx, services).clients.update(ctx.params['clientId'] ?? '', body);
+    const { allowUnscopedResources, ...patch } = await readBody(ctx, UpdateBody);
+    ctx.body = await servicesFor(ctx, services).clients.update(ctx.params['clientId'] ?? '', patch, { allowUnscopedResources });
   });
   router.post('/clients/:clientId/rotate-secret', async (ctx) => {
     const body = ctx.request.length === 0 ? {} : await readBody(ctx, RotateBody);

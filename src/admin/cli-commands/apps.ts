@@ -8,6 +8,8 @@ export const APP_COMMANDS: Readonly<Record<string, Command>> = {
     usage: 'apps add --appid <id> --kind miniprogram|app|web|official_account [--secret-env <VAR>] [--name <n>] [--open-platform <id>]',
     summary: 'add or update a WeChat app; the AppSecret comes from $VAR or stdin, never argv',
     options: { appid: { type: 'string' }, kind: { type: 'string' }, 'secret-env': { type: 'string' }, name: { type: 'string' }, 'open-platform': { type: 'string' } },
+    // Checked before the secret is read: a bare `apps add` must not sit waiting on stdin.
+    required: ['appid', 'kind'],
     async run(ctx) {
       const secret = await readSecret(ctx.env, str(ctx, 'secret-env'), ctx.stdin);
       const app = await ctx.services.apps.upsert({
@@ -25,7 +27,7 @@ export const APP_COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'apps remove': {
-    usage: 'apps remove --appid <id>', summary: 'remove a WeChat app (refused while a client is bound to it)', options: { appid: { type: 'string' } },
+    usage: 'apps remove --appid <id>', summary: 'remove a WeChat app (refused while a client is bound to it)', options: { appid: { type: 'string' } }, required: ['appid'],
     async run(ctx) {
       const appId = required(ctx, 'appid');
       await ctx.services.apps.remove(appId);

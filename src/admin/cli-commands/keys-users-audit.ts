@@ -2,7 +2,9 @@
 import { isSigningAlgorithm } from '../../keys/signing-algorithms.ts';
 import { UsageError } from '../cli-io.ts';
 import { formatDuration } from '../duration.ts';
-import { duration, integer, optional, str, sub, table, type Command, type CommandContext } from './command.ts';
+import { aDuration, duration, integer, optional, PAGE_LIMIT, str, sub, table, wholeNumber, type Command, type CommandContext } from './command.ts';
+
+const isoDate = (value: string): string | undefined => (Number.isNaN(new Date(value).getTime()) ? 'must be an ISO date or time' : undefined);
 
 const since = (ctx: CommandContext, name: string): Date | undefined => {
   const value = str(ctx, name);
@@ -23,7 +25,7 @@ export const KEY_USER_AUDIT_COMMANDS: Readonly<Record<string, Command>> = {
   'keys rotate': {
     usage: 'keys rotate [--delay 1h] [--alg ES256|RS256]',
     summary: 'publish a new key now, sign with it after --delay; the old key stays published until its tokens expire',
-    options: { delay: { type: 'string' }, alg: { type: 'string' } },
+    options: { delay: { type: 'string' }, alg: { type: 'string' } }, checks: { delay: aDuration, alg: (v) => (isSigningAlgorithm(v) ? undefined : 'must be ES256 or RS256') },
     async run(ctx) {
       const delaySeconds = duration(ctx, 'delay');
       const alg = str(ctx, 'alg');
@@ -34,21 +36,21 @@ export const KEY_USER_AUDIT_COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'users show': {
-    usage: 'users show <sub>', summary: 'show an account and its WeChat identities', options: {},
+    usage: 'users show <sub>', summary: 'show an account and its WeChat identities', options: {}, arguments: ['sub'],
     async run(ctx) {
       const account = await ctx.services.users.show(sub(ctx));
       ctx.out.result(account, [`${account.id}\t${account.status}`, ...account.identities.map((i) => `  ${i.appId}\t${i.openId}\t${i.unionId ?? '-'}`)].join('\n'));
     },
   },
   'users disable': {
-    usage: 'users disable <sub>', summary: 'disable an account and revoke all its grants and refresh tokens', options: {},
+    usage: 'users disable <sub>', summary: 'disable an account and revoke all its grants and refresh tokens', options: {}, arguments: ['sub'],
     async run(ctx) {
       const account = await ctx.services.users.disable(sub(ctx));
       ctx.out.result({ id: account.id, status: account.status }, `account ${account.id} disabled; its grants are revoked`);
     },
   },
   'users enable': {
-    usage: 'users enable <sub>', summary: 'enable a disabled account', options: {},
+    usage: 'users enable <sub>', summary: 'enable a disabled account', options: {}, arguments: ['sub'],
     async run(ctx) {
       const account = await ctx.services.users.enable(sub(ctx));
       ctx.out.result({ id: account.id, status: account.status }, `account ${account.id} enabled`);
@@ -58,10 +60,11 @@ export const KEY_USER_AUDIT_COMMANDS: Readonly<Record<string, Command>> = {
     usage: 'audit list [--action <a>] [--actor <a>] [--client-id <id>] [--account-id <sub>] [--since <iso>] [--until <iso>] [--limit 50] [--cursor <id>]',
     summary: 'admin changes and logins, newest first',
     options: { action: { type: 'string' }, actor: { type: 'string' }, 'client-id': { type: 'string' }, 'account-id': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
+    checks: { since: isoDate, until: isoDate, limit: wholeNumber(PAGE_LIMIT) },
     async run(ctx) {
       const page = await ctx.services.audit.query({
         action: str(ctx, 'action'), actor: str(ctx, 'actor'), clientId: str(ctx, 'client-id'), accountId: str(ctx, 'account-id'),
-        since: since(ctx, 'since'), until: since(ctx, 'until'), limit: Math.min(integer(ctx, 'limit') ?? 50, 200), cursor: str(ctx, 'cursor'),
+        since: since(ctx, 'since'), until: since(ctx, 'until'), limit: integer(ctx, 'limit', PAGE_LIMIT) ?? 50, cursor: str(ctx, 'cursor'),
       });
       const rows = table(page.items.map((e) => [e.at, e.actor, e.action, e.outcome, e.target ?? e.clientId, e.reason]), '(no events)');
       ctx.out.result(page, page.nextCursor === null ? rows : `${rows}\n(more: --cursor ${page.nextCursor})`);

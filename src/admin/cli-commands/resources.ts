@@ -6,7 +6,7 @@ export const RESOURCE_COMMANDS: Readonly<Record<string, Command>> = {
   'resources add': {
     usage: 'resources add --uri <uri> --scope "a b" [--ttl 600] [--alg ES256|RS256]',
     summary: 'add a resource server (the access-token audience)',
-    options: { uri: { type: 'string' }, scope: { type: 'string' }, ttl: { type: 'string' }, alg: { type: 'string' } },
+    options: { uri: { type: 'string' }, scope: { type: 'string' }, ttl: { type: 'string' }, alg: { type: 'string' } }, required: ['uri', 'scope'],
     async run(ctx) {
       const server = await ctx.services.resourceServers.add({
         uri: required(ctx, 'uri'), scopes: required(ctx, 'scope'),
@@ -23,7 +23,7 @@ export const RESOURCE_COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'resources remove': {
-    usage: 'resources remove --uri <uri>', summary: 'remove a resource server (refused while a client may use it)', options: { uri: { type: 'string' } },
+    usage: 'resources remove --uri <uri>', summary: 'remove a resource server (refused while a client may use it)', options: { uri: { type: 'string' } }, required: ['uri'],
     async run(ctx) {
       const uri = required(ctx, 'uri');
       await ctx.services.resourceServers.remove(uri);

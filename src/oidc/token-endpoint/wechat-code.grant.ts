@@ -38,6 +38,8 @@ export interface WeChatGrantDeps {
   readonly logger: Logger;
   /** Hands the signed-in account to findAccount for the rest of the request (one SELECT fewer). */
   readonly signedIn?: Pick<LoginAccountMemo, 'remember'>;
+  /** WeChat apps whose logins are refused before WeChat is called, with the description to answer. */
+  readonly dormantApps?: ReadonlyMap<string, string>;
 }
 
 export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): void {
@@ -52,6 +54,8 @@ export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): 
     if (!CODE_SHAPE.test(code)) throw new errors.InvalidRequest("'code' is not a WeChat login code");
     const appId = clientWeChatAppId(client);
     if (appId === undefined) throw new errors.UnauthorizedClient('client is not bound to a WeChat app');
+    const dormant = deps.dormantApps?.get(appId);
+    if (dormant !== undefined) throw new errors.UnauthorizedClient(dormant);
     const access = await deps.clients.findResourceAccess(client.clientId);
     if (access === null) throw new errors.InvalidClient();
     const scope = resolveLoginScope({ requestedScope: params['scope'], requestedResource: params['resource'], clientScope: client.scope, access });

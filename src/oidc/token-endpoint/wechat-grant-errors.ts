@@ -6,7 +6,7 @@
  */
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { AppError } from '../../errors.ts';
-import { OUTAGE_RETRY_AFTER_SECONDS } from '../../temporarily-unavailable.ts';
+import { logUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../../temporarily-unavailable.ts';
 import type { Logger } from '../../logger.ts';
 import { temporarilyUnavailableError } from './temporarily-unavailable-error.ts';
 
@@ -40,7 +40,9 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'phone.unsupported': return new errors.InvalidRequest(DESCRIPTIONS.phoneUnsupported);
     case 'wechat.rate_limited': return temporarilyUnavailableError(ctx, { status: 429, description: DESCRIPTIONS.rateLimited, retryAfterSeconds: retryAfter ?? 60 });
     case 'wechat.unavailable':
-    case 'database.unavailable': return temporarilyUnavailableError(ctx, { status: 503, description: DESCRIPTIONS.unavailable, retryAfterSeconds: retryAfter ?? OUTAGE_RETRY_AFTER_SECONDS });
+    case 'database.unavailable':
+      logUnavailable(logger, error, { path: ctx.path, clientId: ctx.oidc.client?.clientId });
+      return temporarilyUnavailableError(ctx, { status: 503, description: DESCRIPTIONS.unavailable, retryAfterSeconds: retryAfter ?? OUTAGE_RETRY_AFTER_SECONDS });
     case 'wechat.misconfigured':
     case 'wechat.rejected':
     // Browser sign-in and mini-program-code kinds: never the outcome of a mini-program login.
@@ -52,6 +54,7 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'keys.master_key_invalid':
     case 'config.invalid':
     case 'config.unsafe_for_production':
+    case 'database.migrations_pending':
     case 'account.not_found':
     case 'client.not_found':
     case 'client.conflict':
