@@ -36,17 +36,19 @@ async function waitAllServing(proc: WxbridgeProcess): Promise<void> {
   }
 }
 
-/** A sandbox login over fresh connections: the primary hands each new connection to the next worker. */
-async function sandboxLogin(proc: WxbridgeProcess, user: string): Promise<number> {
+/** A sandbox login over fresh connections: the primary hands each new connection to the next worker. Answers the
+ * status, with the body when it is not 200, so that a failure says why. */
+async function sandboxLogin(proc: WxbridgeProcess, user: string): Promise<string> {
   const minted = await fetch(`${proc.baseUrl}/sandbox/wx-login`, {
     method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ user }),
   });
+  if (minted.status !== 200) return `sandbox wx-login answered ${minted.status} ${await minted.text()}`;
   const { code } = (await minted.json()) as { code: string };
   const token = await fetch(`${proc.baseUrl}/token`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', connection: 'close' },
     body: new URLSearchParams({ grant_type: GRANT, client_id: 'sandbox-miniprogram', code, scope: 'openid profile' }).toString(),
   });
-  return token.status;
+  return token.status === 200 ? '200' : `${token.status} ${await token.text()}`;
 }
 
 describe('WXBRIDGE_WORKERS=2 (node:cluster)', { timeout: 120_000 }, () => {
@@ -57,12 +59,12 @@ describe('WXBRIDGE_WORKERS=2 (node:cluster)', { timeout: 120_000 }, () => {
     await waitAllServing(proc);
 
     // Codes minted through one worker's /sandbox/wx-login are redeemed by the other worker's /token.
-    for (const user of ['ann', 'bob', 'cy', 'dee']) expect(await sandboxLogin(proc, user)).toBe(200);
+    for (const user of ['ann', 'bob', 'cy', 'dee']) expect(await sandboxLogin(proc, user)).toBe('200');
 
     process.kill(first, 'SIGKILL');
     await waitForWorkers(proc, 2, [first]);
     await waitAllServing(proc);
-    for (const user of ['ann', 'eve']) expect(await sandboxLogin(proc, user)).toBe(200);
+    for (const user of ['ann', 'eve']) expect(await sandboxLogin(proc, user)).toBe('200');
 
     const workers = workerPids(proc);
     const postgres = postmasterPid(dataDir);
