@@ -9,6 +9,8 @@ import { clientCredentialsRequest, DISCOVERY, JWKS, loginRequest, mintCodes, ref
 import { cpuSeconds, machineBusySeconds, peakRssMiB, resetPeakRss, treeCpuSeconds } from './proc-stats.ts';
 import { loadAverageNow, type ScenarioRow } from './report.ts';
 import type { SimulatorProcess, WxbridgeProcess } from './processes.ts';
+import type { StatementCount, StatementStats } from './scratch-database.ts';
+import { runAutocannonPhase } from './autocannon-phase.ts';
 
 export interface BenchSettings {
   readonly warmupMs: number;
@@ -26,6 +28,8 @@ export interface BenchContext {
   readonly wxbridge: WxbridgeProcess;
   readonly simulator: SimulatorProcess;
   readonly postmasterPid: number | undefined;
+  /** pg_stat_statements of the scratch database, when available. */
+  readonly statements: StatementStats | undefined;
   readonly target: Target;
   readonly serviceSecret: string;
   /** Users who logged in before: the "returning" nine in ten. */
@@ -46,6 +50,7 @@ async function measure(ctx: BenchContext, scenario: string, phase: Phase, note?:
   const serving = ctx.wxbridge.servingPids();
   const all = ctx.wxbridge.allPids();
   for (const pid of all) resetPeakRss(pid);
+  await ctx.statements?.reset();
   const cpuBefore = { wx: all.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0), pg: ctx.postmasterPid === undefined ? 0 : treeCpuSeconds(ctx.postmasterPid), sim: cpuSeconds(ctx.simulator.pid) ?? 0, gen: process.cpuUsage(), machine: machineBusySeconds() };
   const started = performance.now();
   const result = await phase(ctx.settings.measureMs);
@@ -55,6 +60,7 @@ async function measure(ctx: BenchContext, scenario: string, phase: Phase, note?:
   const pg = ctx.postmasterPid === undefined ? undefined : (treeCpuSeconds(ctx.postmasterPid) - cpuBefore.pg) / wall;
   const sim = (cpuSeconds(ctx.simulator.pid) ?? 0) - cpuBefore.sim;
   const machine = machineBusySeconds() - cpuBefore.machine;
+  const statements = await ctx.statements?.read();
   const ours = wx + sim + (gen.user + gen.system) / 1e6 + (pg ?? 0) * wall;
   if (all.length > 1) ctx.primaryPeakRssMiB = Math.max(ctx.primaryPeakRssMiB, peakRssMiB(ctx.wxbridge.pid) ?? 0);
   if (result.errors > 0) console.error(`  ${scenario}: ${result.errors} errors, e.g.\n    ${result.errorSamples.join('\n    ')}`);
@@ -69,10 +75,16 @@ async function measure(ctx: BenchContext, scenario: string, phase: Phase, note?:
     peakRssMiB: Math.max(...serving.map((pid) => peakRssMiB(pid) ?? 0)),
     cpu: { wxbridge: wx / wall, postgres: pg, simulator: sim / wall, loadgen: (gen.user + gen.system) / 1e6 / wall, other: Math.max(0, (machine - ours) / wall) },
     loadAverage: loadAverageNow(),
+    ...(statements === undefined ? {} : { statements }),
     ...(note === undefined ? {} : { note }),
   };
-  console.error(`  ${scenario}: ${row.requestsPerSecond.toFixed(0)}/s p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms; CPU ms/request wxbridge ${(1000 * row.cpu.wxbridge / row.requestsPerSecond).toFixed(2)}, PostgreSQL ${(1000 * (row.cpu.postgres ?? Number.NaN) / row.requestsPerSecond).toFixed(2)}`);
+  console.error(`  ${scenario}: ${row.requestsPerSecond.toFixed(0)}/s p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms; CPU ms/request wxbridge ${(1000 * row.cpu.wxbridge / row.requestsPerSecond).toFixed(2)}, PostgreSQL ${(1000 * (row.cpu.postgres ?? Number.NaN) / row.requestsPerSecond).toFixed(2)}` +
+    (statements === undefined ? '' : `; statements/request ${(sumCalls(statements) / row.completed).toFixed(2)}`));
   return row;
+}
+
+function sumCalls(statements: readonly StatementCount[]): number {
+  return statements.reduce((sum, statement) => sum + statement.calls, 0);
 }
 
 function constant(spec: RequestSpec): () => RequestSpec {
@@ -148,6 +160,20 @@ function refreshPhase(ctx: BenchContext): Phase {
   };
 }
 
+/** The cross-check: the same traffic sent by autocannon (a phase of its own, measured the same way). */
+function autocannonPhase(ctx: BenchContext, next: () => RequestSpec | undefined, check?: (body: string) => boolean): Phase {
+  return (durationMs) => runAutocannonPhase({ baseUrl: ctx.wxbridge.baseUrl, connections: ctx.settings.connections, durationMs, next, ...(check === undefined ? {} : { check }) });
+}
+
+function autocannonLoginPhase(ctx: BenchContext): Phase {
+  const keep = keepRefreshToken(ctx);
+  return async (durationMs) => autocannonPhase(
+    ctx,
+    await loginSupply(ctx, Math.ceil((MAX_CLOSED_LOOP_RATE * durationMs) / 1000)),
+    (body) => keep(loginRequest(''), { status: 200, body }),
+  )(durationMs);
+}
+
 /** Logs the returning-user pool in once (they become accounts), which also warms every code path. */
 export async function createReturningUsers(ctx: BenchContext, count: number): Promise<number> {
   const users = Array.from({ length: count }, (_, i) => `returning-${i}`);
@@ -173,6 +199,9 @@ export const SCENARIOS = {
   jwks: (ctx: BenchContext) => measure(ctx, 'jwks', closedPhase(ctx, constant(JWKS))),
   client_credentials: (ctx: BenchContext) => measure(ctx, 'client_credentials', closedPhase(ctx, constant(clientCredentialsRequest(ctx.serviceSecret)))),
   'login-max': (ctx: BenchContext) => measure(ctx, 'login (max)', closedLoginPhase(ctx)),
+  'jwks-autocannon': (ctx: BenchContext) => measure(ctx, 'jwks', autocannonPhase(ctx, constant(JWKS)), 'autocannon'),
+  'client_credentials-autocannon': (ctx: BenchContext) => measure(ctx, 'client_credentials', autocannonPhase(ctx, constant(clientCredentialsRequest(ctx.serviceSecret))), 'autocannon'),
+  'login-max-autocannon': (ctx: BenchContext) => measure(ctx, 'login (max)', autocannonLoginPhase(ctx), 'autocannon'),
   'login-fixed': (ctx: BenchContext) => measure(ctx, `login @ ${ctx.settings.fixedRate}/s`, openLoginPhase(ctx, ctx.settings.fixedRate)),
   refresh: (ctx: BenchContext) => measure(ctx, 'refresh', refreshPhase(ctx)),
   /** Run twice: before and after seeding (the label says how many accounts). */
