@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     });
     const machine = describeMachine(await postgresVersion(database.url));
     const ctx: BenchContext = {
-      settings, wxbridge, simulator, postmasterPid: database.postmasterPid, statements: database.statements,
+      settings, wxbridge, simulator, postmasterPid: database.postmasterPid, statements: await database.trackStatements(),
       target: createTarget(wxbridge.baseUrl, 256), serviceSecret: registration.serviceSecret,
       returningUsers: [], refreshTokens: [], primaryPeakRssMiB: 0,
     };

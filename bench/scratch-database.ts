@@ -14,8 +14,11 @@ export interface ScratchDatabase {
   readonly url: string;
   /** The embedded server's postmaster, whose process tree the benchmark measures; undefined for an external server. */
   readonly postmasterPid: number | undefined;
-  /** pg_stat_statements in the scratch database, when the server has it loaded (the embedded one always does). */
-  readonly statements: StatementStats | undefined;
+  /**
+   * pg_stat_statements in the scratch database, when the server has it loaded (the embedded one always does).
+   * Call it after the migrations: the migrator snapshots the schema into migrations/, and the extension's views must not end up there.
+   */
+  trackStatements(): Promise<StatementStats | undefined>;
   drop(): Promise<void>;
 }
 
@@ -85,7 +88,7 @@ export async function openScratchDatabase(options: { externalUrl?: string | unde
     await runAdmin(external, `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
     const url = new URL(external);
     url.pathname = `/${name}`;
-    return { url: url.toString(), postmasterPid: undefined, statements: await statementStats(url.toString()), drop: () => runAdmin(external, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`) };
+    return { url: url.toString(), postmasterPid: undefined, trackStatements: () => statementStats(url.toString()), drop: () => runAdmin(external, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`) };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'wxbridge-bench-'));
   chmodSync(dataDir, 0o755); // the postgres OS user must traverse it
@@ -94,7 +97,7 @@ export async function openScratchDatabase(options: { externalUrl?: string | unde
   return {
     url: embedded.url,
     postmasterPid: Number.isInteger(postmasterPid) ? postmasterPid : undefined,
-    statements: await statementStats(embedded.url),
+    trackStatements: () => statementStats(embedded.url),
     async drop() {
       await embedded.stop();
       rmSync(dataDir, { recursive: true, force: true });
