@@ -40,20 +40,26 @@ export interface BenchContext {
   primaryPeakRssMiB: number;
 }
 
-type Phase = (durationMs: number) => Promise<PhaseResult>;
+/**
+ * Prepares a phase of `durationMs` (e.g. mints its login codes) and resolves to its run: measure() takes
+ * its CPU counters around the run only, so preparing is never charged to the requests (issue 16: minting
+ * a login phase's codes used to fall inside the measured window and diluted CPU per login).
+ */
+type Phase = (durationMs: number) => Promise<() => Promise<PhaseResult>>;
 
 let runCounter = 0;
 
 /** Warm-up, then the measured phase with its resource figures. */
 async function measure(ctx: BenchContext, scenario: string, phase: Phase, note?: string): Promise<ScenarioRow> {
-  await phase(ctx.settings.warmupMs);
+  await (await phase(ctx.settings.warmupMs))();
+  const run = await phase(ctx.settings.measureMs);
   const serving = ctx.wxbridge.servingPids();
   const all = ctx.wxbridge.allPids();
   for (const pid of all) resetPeakRss(pid);
   await ctx.statements?.reset();
   const cpuBefore = { wx: all.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0), pg: ctx.postmasterPid === undefined ? 0 : treeCpuSeconds(ctx.postmasterPid), sim: cpuSeconds(ctx.simulator.pid) ?? 0, gen: process.cpuUsage(), machine: machineBusySeconds() };
   const started = performance.now();
-  const result = await phase(ctx.settings.measureMs);
+  const result = await run();
   const wall = (performance.now() - started) / 1000;
   const gen = process.cpuUsage(cpuBefore.gen);
   const wx = all.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0) - cpuBefore.wx;
@@ -118,27 +124,25 @@ function keepRefreshToken(ctx: BenchContext): (spec: RequestSpec, outcome: Outco
 const MAX_CLOSED_LOOP_RATE = 3000;
 
 function closedLoginPhase(ctx: BenchContext): Phase {
-  return async (durationMs) => runClosedLoop({
-    target: ctx.target, connections: ctx.settings.connections, durationMs, wantBody: true,
-    next: await loginSupply(ctx, Math.ceil((MAX_CLOSED_LOOP_RATE * durationMs) / 1000)),
-    check: keepRefreshToken(ctx),
-  });
+  return async (durationMs) => {
+    const next = await loginSupply(ctx, Math.ceil((MAX_CLOSED_LOOP_RATE * durationMs) / 1000));
+    return () => runClosedLoop({ target: ctx.target, connections: ctx.settings.connections, durationMs, wantBody: true, next, check: keepRefreshToken(ctx) });
+  };
 }
 
 function openLoginPhase(ctx: BenchContext, rate: number): Phase {
-  return async (durationMs) => runOpenLoop({
-    target: ctx.target, ratePerSecond: rate, durationMs, wantBody: true,
-    next: await loginSupply(ctx, Math.ceil((rate * durationMs) / 1000) + 10),
-    check: keepRefreshToken(ctx),
-  });
+  return async (durationMs) => {
+    const next = await loginSupply(ctx, Math.ceil((rate * durationMs) / 1000) + 10);
+    return () => runOpenLoop({ target: ctx.target, ratePerSecond: rate, durationMs, wantBody: true, next, check: keepRefreshToken(ctx) });
+  };
 }
 
 function closedPhase(ctx: BenchContext, next: () => RequestSpec): Phase {
-  return (durationMs) => runClosedLoop({ target: ctx.target, connections: ctx.settings.connections, durationMs, next });
+  return (durationMs) => Promise.resolve(() => runClosedLoop({ target: ctx.target, connections: ctx.settings.connections, durationMs, next }));
 }
 
 function refreshPhase(ctx: BenchContext): Phase {
-  return (durationMs) => {
+  return (durationMs) => Promise.resolve(() => {
     let taken = 0;
     return runClosedLoop({
       target: ctx.target, connections: ctx.settings.connections, durationMs, wantBody: true,
@@ -157,21 +161,21 @@ function refreshPhase(ctx: BenchContext): Phase {
         return true;
       },
     }).finally(() => { ctx.refreshTokens.splice(0, taken); });
-  };
+  });
 }
 
 /** The cross-check: the same traffic sent by autocannon (a phase of its own, measured the same way). */
-function autocannonPhase(ctx: BenchContext, next: () => RequestSpec | undefined, check?: (body: string) => boolean): Phase {
-  return (durationMs) => runAutocannonPhase({ baseUrl: ctx.wxbridge.baseUrl, connections: ctx.settings.connections, durationMs, next, ...(check === undefined ? {} : { check }) });
+function autocannonPhase(ctx: BenchContext, next: () => RequestSpec | undefined): Phase {
+  return (durationMs) => Promise.resolve(() => runAutocannonPhase({ baseUrl: ctx.wxbridge.baseUrl, connections: ctx.settings.connections, durationMs, next }));
 }
 
 function autocannonLoginPhase(ctx: BenchContext): Phase {
   const keep = keepRefreshToken(ctx);
-  return async (durationMs) => autocannonPhase(
-    ctx,
-    await loginSupply(ctx, Math.ceil((MAX_CLOSED_LOOP_RATE * durationMs) / 1000)),
-    (body) => keep(loginRequest(''), { status: 200, body }),
-  )(durationMs);
+  const check = (body: string): boolean => keep(loginRequest(''), { status: 200, body });
+  return async (durationMs) => {
+    const next = await loginSupply(ctx, Math.ceil((MAX_CLOSED_LOOP_RATE * durationMs) / 1000));
+    return () => runAutocannonPhase({ baseUrl: ctx.wxbridge.baseUrl, connections: ctx.settings.connections, durationMs, next, check });
+  };
 }
 
 /** Logs the returning-user pool in once (they become accounts), which also warms every code path. */
