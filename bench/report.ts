@@ -15,7 +15,25 @@ export interface ScenarioRow {
   /** CPU used during the phase, in cores (1.0 = one core fully busy). */
   readonly cpu: { readonly wxbridge: number; readonly postgres: number | undefined; readonly simulator: number; readonly loadgen: number; readonly other: number };
   readonly loadAverage: number;
+  /** What PostgreSQL ran during the measured phase (pg_stat_statements), when the server tracks it. */
+  readonly statements?: readonly { readonly query: string; readonly calls: number; readonly rows: number }[];
   readonly note?: string;
+}
+
+/** Statements (round trips) and rows per request, from pg_stat_statements. */
+function perRequest(row: ScenarioRow): string {
+  if (row.statements === undefined || row.completed === 0) return '–';
+  const calls = row.statements.reduce((sum, statement) => sum + statement.calls, 0);
+  const rows = row.statements.reduce((sum, statement) => sum + statement.rows, 0);
+  return `${(calls / row.completed).toFixed(2)} / ${(rows / row.completed).toFixed(1)}`;
+}
+
+/** The statements of one phase, most frequent first, per request: the note's "statements and rows per login". */
+export function formatStatements(row: ScenarioRow, limit = 15): string {
+  if (row.statements === undefined || row.completed === 0) return '';
+  const lines = row.statements.slice(0, limit).map((statement) =>
+    `  ${(statement.calls / row.completed).toFixed(3).padStart(7)} calls ${(statement.rows / row.completed).toFixed(3).padStart(7)} rows  ${statement.query.replace(/\s+/g, ' ').slice(0, 150)}`);
+  return [`statements per request, ${row.scenario}${row.note === undefined ? '' : ` (${row.note})`}:`, ...lines].join('\n');
 }
 
 export interface MachineDescription {
@@ -40,7 +58,7 @@ const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 
 const cores = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(2));
 
 export function formatTable(rows: readonly ScenarioRow[]): string {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'peak RSS MiB', 'CPU wx/pg/sim/gen/other (cores)', 'wx+pg CPU ms/req', 'load'];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'peak RSS MiB', 'CPU wx/pg/sim/gen/other (cores)', 'wx+pg CPU ms/req', 'stmts/rows per req', 'load'];
   const lines = rows.map((row) => [
     row.scenario + (row.note === undefined ? '' : ` (${row.note})`),
     row.requestsPerSecond.toFixed(0),
@@ -49,6 +67,7 @@ export function formatTable(rows: readonly ScenarioRow[]): string {
     row.peakRssMiB.toFixed(0),
     `${cores(row.cpu.wxbridge)} / ${cores(row.cpu.postgres)} / ${cores(row.cpu.simulator)} / ${cores(row.cpu.loadgen)} / ${cores(row.cpu.other)}`,
     `${(1000 * row.cpu.wxbridge / row.requestsPerSecond).toFixed(2)} + ${row.cpu.postgres === undefined ? '–' : (1000 * row.cpu.postgres / row.requestsPerSecond).toFixed(2)}`,
+    perRequest(row),
     row.loadAverage.toFixed(2),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => (line[i] ?? '').length)));

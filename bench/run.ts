@@ -5,7 +5,7 @@
  * its own process(es) with WXBRIDGE_WORKERS workers, and this load generator. Prints one table.
  *
  *   npm run bench [-- --quick] [--only login-max,refresh] [--workers auto] [--pool 10] [--connections 32]
- *                 [--log-level warn] [--accounts 1000000] [--cpu-prof <dir>] [--json <file>]
+ *                 [--log-level warn] [--accounts 1000000] [--cpu-prof <dir>] [--json <file>] [--no-cross-check] [--statements]
  *
  * See bench/README.md for the method and the latest results.
  */
@@ -18,7 +18,7 @@ import { findFreePort } from '../src/db/postmaster.ts';
 import { APP_ID, prepareBenchDatabase } from './bench-fixtures.ts';
 import { createTarget } from './load-generator.ts';
 import { startScriptFlags, startSimulatorProcess, startWxbridgeProcess, type SimulatorProcess, type WxbridgeProcess } from './processes.ts';
-import { describeMachine, formatMachine, formatTable, loadAverageNow, type ScenarioRow } from './report.ts';
+import { describeMachine, formatMachine, formatStatements, formatTable, loadAverageNow, type ScenarioRow } from './report.ts';
 import { createReturningUsers, SCENARIOS, type BenchContext, type BenchSettings } from './scenarios.ts';
 import { openScratchDatabase, settleDatabase } from './scratch-database.ts';
 import { seedAccounts, type SeedResult } from './seed-accounts.ts';
@@ -41,7 +41,10 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     measure: { type: 'string' },
     'node-flags': { type: 'string' },
+    'cross-check': { type: 'boolean', default: true },
+    statements: { type: 'boolean', default: false },
   },
+  allowNegative: true,
 });
 
 const quick = args.quick;
@@ -56,6 +59,9 @@ const workers = args.workers === 'auto' ? availableParallelism() : Number(args.w
 const seededAccounts = Number(args.accounts ?? (quick ? 100_000 : 1_000_000));
 const selected = new Set<ScenarioName>((args.only?.split(',') ?? ALL) as ScenarioName[]);
 for (const name of selected) if (!ALL.includes(name)) throw new Error(`--only: unknown scenario ${name} (known: ${ALL.join(', ')})`);
+
+const CROSS_CHECKED = ['jwks', 'client_credentials', 'login-max'] as const;
+const isCrossChecked = (name: ScenarioName): name is (typeof CROSS_CHECKED)[number] => (CROSS_CHECKED as readonly string[]).includes(name);
 
 const label = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 
@@ -99,7 +105,7 @@ async function main(): Promise<void> {
     });
     const machine = describeMachine(await postgresVersion(database.url));
     const ctx: BenchContext = {
-      settings, wxbridge, simulator, postmasterPid: database.postmasterPid,
+      settings, wxbridge, simulator, postmasterPid: database.postmasterPid, statements: await database.trackStatements(),
       target: createTarget(wxbridge.baseUrl, 256), serviceSecret: registration.serviceSecret,
       returningUsers: [], refreshTokens: [], primaryPeakRssMiB: 0,
     };
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
         continue;
       }
       rows.push(await SCENARIOS[name](ctx));
+      if (args['cross-check'] && isCrossChecked(name)) rows.push(await SCENARIOS[`${name}-autocannon`](ctx));
     }
     if (selected.has('login-accounts')) {
       console.error(`  seeding ${seededAccounts.toLocaleString('en')} accounts…`);
@@ -158,6 +165,7 @@ function report(run: { rows: ScenarioRow[]; machine: ReturnType<typeof describeM
     'CPU: cores used during the measured phase by wxbridge (all processes) / PostgreSQL (all backends) / the WeChat simulator / this load generator /',
     '  everything else on the machine (other users\' work competing for the same 2 cores; the load average includes the benchmark itself).',
   ];
+  if (args.statements) lines.push('', ...rows.filter((row) => row.note === undefined).map((row) => formatStatements(row)).filter((text) => text !== ''), '');
   if (login !== undefined && cc !== undefined) lines.push(`login / client_credentials throughput ratio: ${(login.requestsPerSecond / cc.requestsPerSecond).toFixed(2)} (target ≥ 0.7)`);
   if (accounts.length === 2 && accounts[0] !== undefined && accounts[1] !== undefined) {
     const [small, large] = accounts;

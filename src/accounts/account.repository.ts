@@ -4,7 +4,7 @@
  * question; lookups return null when nothing matches.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
+import { queryRows, sql, toDate } from '../db/sql.ts';
 import type { AccountStatus } from './account.entity.ts';
 
 export interface AccountRecord {
@@ -72,16 +72,38 @@ export function createAccountRepository(deps: { em: () => EntityManager }) {
       await queryRows(em, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
     },
 
-    /** Rule 2: an account already holding this unionid in this Open Platform namespace. */
-    async findAccountIdByUnion(em: EntityManager, openPlatformId: string, unionId: string): Promise<string | null> {
-      const rows = await queryRows<{ account_id: string }>(em, sql`
-        select account_id from wechat_identities where open_platform_id = ${openPlatformId} and union_id = ${unionId}
-        order by first_login_at, id limit 1`);
-      return rows[0]?.account_id ?? null;
-    },
-
-    async createAccount(em: EntityManager, id: string): Promise<void> {
-      await executeStatement(em, sql`insert into accounts (id, status, created_at, updated_at) values (${id}::uuid, 'active', now(), now())`);
+    /**
+     * Rules 2 and 3 in one statement (issue 16: it was five round trips): the identity joins the account that
+     * already holds its unionid in this Open Platform namespace, else a new account `newAccountId`. Atomic: if
+     * the identity exists by now (a concurrent first login won), the unique (app_id, open_id) constraint fails
+     * the whole statement and no account is left behind. The new account's row comes from its own RETURNING:
+     * the statement's snapshot cannot see it in `accounts`.
+     */
+    async insertFirstIdentity(em: EntityManager, login: WeChatLogin, newAccountId: string): Promise<{ account: AccountRecord; created: boolean }> {
+      const union = login.unionId !== undefined && login.openPlatformId !== undefined;
+      const rows = await queryRows<AccountRow & { created: boolean }>(em, sql`
+        with same_person as (
+          select account_id from wechat_identities
+          where ${union} and open_platform_id = ${login.openPlatformId ?? null} and union_id = ${login.unionId ?? null}
+          order by first_login_at, id limit 1
+        ), new_account as (
+          insert into accounts (id, status, created_at, updated_at)
+          select ${newAccountId}::uuid, 'active', now(), now() where not exists (select 1 from same_person)
+          returning *
+        ), target as (
+          select account_id as id from same_person union all select id from new_account
+        ), identity as (
+          insert into wechat_identities (app_id, open_id, open_platform_id, union_id, account_id, session_key_ciphertext, first_login_at, last_login_at)
+          select ${login.appId}, ${login.openId}, ${login.openPlatformId ?? null}, ${login.unionId ?? null}, target.id, ${login.sessionKeyCiphertext}, now(), now()
+          from target
+          returning account_id
+        )
+        select n.*, true as created from new_account n
+        union all
+        select a.*, false as created from accounts a join same_person s on a.id = s.account_id`);
+      const row = rows[0];
+      if (row === undefined) throw new Error('the first-login statement returned no account');
+      return { account: toRecord(row), created: row.created };
     },
 
     /** Records a WeChat-verified phone number (E.164); null when the account does not exist. */
@@ -107,13 +129,6 @@ export function createAccountRepository(deps: { em: () => EntityManager }) {
       const row = rows[0];
       if (row === undefined || row.session_key_ciphertext === null) return null;
       return { openId: row.open_id, ciphertext: row.session_key_ciphertext };
-    },
-
-    async insertIdentity(em: EntityManager, accountId: string, login: WeChatLogin): Promise<void> {
-      await executeStatement(em, sql`
-        insert into wechat_identities (app_id, open_id, open_platform_id, union_id, account_id, session_key_ciphertext, first_login_at, last_login_at)
-        values (${login.appId}, ${login.openId}, ${login.openPlatformId ?? null}, ${login.unionId ?? null}, ${accountId}::uuid,
-                ${login.sessionKeyCiphertext}, now(), now())`);
     },
   };
 }

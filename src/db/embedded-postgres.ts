@@ -27,6 +27,8 @@ export interface EmbeddedPostgresOptions {
   readonly onLog?: (line: string) => void;
   /** Listen on this port instead of a free one (a restarted cluster keeps its clients' URLs). */
   readonly port?: number;
+  /** Extra server settings (`-c name=value`), e.g. the benchmark's `shared_preload_libraries=pg_stat_statements`. */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 interface Credentials { readonly password: string }
@@ -58,7 +60,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await initCluster(binaries.initdb, pgDir, credentials, runAs);
   }
   const port = options.port ?? (await findFreePort());
-  const child = await spawnPostgres(binaries.postgres, pgDir, port, runAs, options.onLog);
+  const child = await spawnPostgres(binaries.postgres, pgDir, port, runAs, options.settings ?? {}, options.onLog);
   writeFileSync(ownerFile, String(process.pid));
   const url = await ensureDatabase(port, credentials, options.database);
   return {
@@ -119,12 +121,13 @@ function runToCompletion(command: string, args: string[], runAs: RunAs): Promise
   });
 }
 
-function spawnPostgres(bin: string, pgDir: string, port: number, runAs: RunAs, onLog?: (line: string) => void): Promise<ChildProcess> {
+function spawnPostgres(bin: string, pgDir: string, port: number, runAs: RunAs, settings: Readonly<Record<string, string>>, onLog?: (line: string) => void): Promise<ChildProcess> {
   return new Promise((resolvePromise, reject) => {
     // detached: a Ctrl-C in the terminal must reach only wxbridge, which stops PostgreSQL last.
     const child = spawn(bin, [
       '-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
       '-c', 'max_connections=200', '-c', 'shared_buffers=128MB', '-c', 'fsync=on',
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ], { ...runAs, detached: true, env: { LC_ALL: 'C', PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let output = '';
     const onData = (chunk: Buffer): void => {

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import { startTestApp } from '../support/test-app.ts';
 import { queryDatabase, randomName, registerMiniProgramApp, setUpMiniProgram, subOf } from '../support/wechat-fixtures.ts';
+
+// Kept unbound on purpose: the spy below calls it with each client as `this`.
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const originalQuery = pg.Client.prototype.query;
 
 describe('WeChat identity → account mapping (design.md §2)', () => {
   it('gives one sub, with a different wechat_openid each, to a user of two mini-programs under one Open Platform (M-03)', async () => {
@@ -84,5 +89,39 @@ describe('WeChat identity → account mapping (design.md §2)', () => {
     expect(accounts).toHaveLength(1);
     expect(identities).toEqual([{ account_id: sub }]);
     expect(await queryDatabase(app, 'select id from accounts')).toHaveLength(1);
+  });
+
+  // Issue 16: round trips of the mapping, counted where every statement leaves for PostgreSQL (pg's
+  // Client#query, observed, not replaced). Only statements about accounts, identities and the login lock.
+  it('maps a first login in 2 statements without a unionid (lookup, mapping), 5 with one (lookup, begin, lock, mapping, commit), a returning login in 1', async () => {
+    const app = await startTestApp();
+    const plain = await setUpMiniProgram(app, { scope: 'openid' });
+    const platform = await setUpMiniProgram(app, { scope: 'openid', openPlatformId: randomName('op') });
+    const sent: string[] = [];
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    spy.mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const first = args[0];
+      const text = typeof first === 'string' ? first : (first as { text?: string } | null)?.text ?? '';
+      if (/wechat_identities|accounts|pg_advisory|^\s*(begin|commit)/i.test(text)) sent.push(text);
+      return Reflect.apply(originalQuery, this, args) as never;
+    });
+    const mapping = async (login: () => Promise<unknown>): Promise<number> => {
+      sent.length = 0;
+      await login();
+      return sent.length;
+    };
+    try {
+      // touch (miss) + the first-login statement
+      expect(await mapping(() => plain.login('kim'))).toBe(2);
+      // touch (hit)
+      expect(await mapping(() => plain.login('kim'))).toBe(1);
+      // touch (miss) + begin + lock + the first-login statement + commit
+      expect(await mapping(() => platform.login('lee'))).toBe(5);
+      expect(await mapping(() => platform.login('lee'))).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    const [counts] = await queryDatabase<{ accounts: string; identities: string }>(app, 'select (select count(*) from accounts) as accounts, (select count(*) from wechat_identities) as identities');
+    expect(counts).toEqual({ accounts: '2', identities: '2' });
   });
 });
