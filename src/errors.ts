@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'account.not_found'
   | 'account.merge_conflict'
   | 'account.link_refused'
+  | 'account.creation_refused'
   | 'client.not_found'
   | 'client.invalid_metadata'
   | 'client.conflict'

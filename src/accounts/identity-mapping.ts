@@ -4,7 +4,7 @@
  * the two are merged (the older survives) or the login is refused, per the app's setting (issue 17 #4,
  * docs/decisions/00XD); (2) else a unionid already seen in the same Open Platform namespace attaches to
  * that account; (2b) else, where the app enables it, a WeChat-verified phone number held by exactly one
- * account attaches to it (issue 17 #3); (3) else a new account. Nothing else ever links (no nickname, no
+ * account attaches to it (issue 17 #3); (3) else a new account, unless the app creates none (issue 17 #2). Nothing else ever links (no nickname, no
  * unverified number). Concurrent logins of one person are serialised by an advisory lock and, as a
  * backstop, the unique (appid, openid) constraint with a retry: N concurrent first logins create one account.
  */
@@ -25,6 +25,8 @@ const DEADLOCK_DETECTED = '40P01';
 export interface LoginPolicy {
   readonly unionIdConflict: 'merge' | 'refuse';
   readonly linkByVerifiedPhone: boolean;
+  /** False: a first login that links to no account is refused instead of creating one (issue 17 #2). */
+  readonly newAccountsAllowed: boolean;
   /** A number WeChat verified in this very login (phone_code), E.164. */
   readonly verifiedPhone?: string | undefined;
   /** The OAuth client, for the audit entries. */
@@ -40,7 +42,7 @@ export interface IdentityMapper {
   mapLogin(login: WeChatLogin, policy?: LoginPolicy): Promise<MappedLogin>;
 }
 
-const DEFAULT_POLICY: LoginPolicy = { unionIdConflict: 'merge', linkByVerifiedPhone: false, clientId: 'system' };
+const DEFAULT_POLICY: LoginPolicy = { unionIdConflict: 'merge', linkByVerifiedPhone: false, newAccountsAllowed: true, clientId: 'system' };
 
 type AuditLater = Parameters<AccountAudit['record']>[0];
 
@@ -103,6 +105,9 @@ export function createIdentityMapper(deps: { em: () => EntityManager; accounts: 
       ? await accounts.findAccountIdByUnion(em, login.openPlatformId, login.unionId)
       : null;
     const existing = union ?? await accountByVerifiedPhone(em, login, policy, audits);
+    if (existing === null && !policy.newAccountsAllowed) {
+      throw new AppError('account.creation_refused', 'this app signs in existing accounts only; sign in where the account was created first');
+    }
     const accountId = existing ?? randomUUID();
     if (existing === null) await accounts.createAccount(em, accountId);
     await accounts.insertIdentity(em, accountId, login);

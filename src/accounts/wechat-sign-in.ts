@@ -22,7 +22,7 @@ export interface WeChatCodeExchange {
 export interface AppCredentialsSource {
   findCredentials(appId: string): Promise<{
     appId: string; kind: string; secret: string; openPlatformId: string | null;
-    linkByVerifiedPhone: boolean; unionIdConflict: 'merge' | 'refuse';
+    linkByVerifiedPhone: boolean; unionIdConflict: 'merge' | 'refuse'; newAccountsAllowed: boolean;
   } | null>;
 }
 
@@ -76,7 +76,7 @@ export function createWeChatSignIn(deps: {
         openPlatformId: app.openPlatformId ?? undefined,
         sessionKeyCiphertext: exchanged.sessionKey === undefined ? null : deps.secretBox.seal(exchanged.sessionKey, sessionKeyContext(appId, exchanged.openId)),
       }, {
-        unionIdConflict: app.unionIdConflict, linkByVerifiedPhone: app.linkByVerifiedPhone, verifiedPhone: phoneNumber, clientId: clientId ?? `wechat:${appId}`,
+        unionIdConflict: app.unionIdConflict, linkByVerifiedPhone: app.linkByVerifiedPhone, newAccountsAllowed: app.newAccountsAllowed, verifiedPhone: phoneNumber, clientId: clientId ?? `wechat:${appId}`,
       });
       if (mapped.account.status !== 'active') throw new AppError('account.disabled', 'the account is disabled');
       const account = phoneNumber === undefined

@@ -25,7 +25,8 @@ export type WeChatAppInput = z.input<typeof WeChatAppInput>;
 export const AccountSettingsInput = z.strictObject({
   linkByVerifiedPhone: z.boolean().optional(),
   unionIdConflict: z.enum(UNIONID_CONFLICT_POLICIES).optional(),
-}).refine((input) => input.linkByVerifiedPhone !== undefined || input.unionIdConflict !== undefined, 'give linkByVerifiedPhone, unionIdConflict or both');
+  newAccountsAllowed: z.boolean().optional(),
+}).refine((input) => Object.values(input).some((value) => value !== undefined), 'give linkByVerifiedPhone, unionIdConflict or newAccountsAllowed');
 export type AccountSettingsInput = z.input<typeof AccountSettingsInput>;
 
 export interface WeChatAppView {
@@ -37,6 +38,8 @@ export interface WeChatAppView {
   readonly linkByVerifiedPhone: boolean;
   /** A login whose late unionid is another account's: `merge` (default) or `refuse`. */
   readonly unionIdConflict: UnionIdConflictPolicy;
+  /** Whether a first login may create an account (default true); false: only identities that link to one. */
+  readonly newAccountsAllowed: boolean;
 }
 
 export interface WeChatAppCredentials extends WeChatAppView { readonly secret: string }
@@ -50,7 +53,7 @@ const secretContext = (appId: string): string => `wechat_app_secret:${appId}`;
 export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretBox: SecretBox; cacheTtlMs?: number; clock?: Clock }) {
   const toView = (app: WeChatApp): WeChatAppView => ({
     appId: app.appId, kind: app.kind as WeChatAppKind, name: app.name ?? null, openPlatformId: app.openPlatformId ?? null,
-    linkByVerifiedPhone: app.linkByVerifiedPhone, unionIdConflict: app.unionIdConflict as UnionIdConflictPolicy,
+    linkByVerifiedPhone: app.linkByVerifiedPhone, unionIdConflict: app.unionIdConflict as UnionIdConflictPolicy, newAccountsAllowed: app.newAccountsAllowed,
   });
   const credentials = createLookupCache<WeChatAppCredentials | null>({ ttlMs: deps.cacheTtlMs ?? 0, ...clockOption(deps.clock) });
   const readCredentials = async (appId: string): Promise<WeChatAppCredentials | null> => {
@@ -73,7 +76,7 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
         createdAt: new Date(),
         updatedAt: new Date(),
       // The account settings have their own operation: re-adding an app keeps them.
-      }, { onConflictExcludeFields: ['createdAt', 'linkByVerifiedPhone', 'unionIdConflict'] });
+      }, { onConflictExcludeFields: ['createdAt', 'linkByVerifiedPhone', 'unionIdConflict', 'newAccountsAllowed'] });
       return toView(await deps.em().fork().findOneOrFail(WeChatApp, { appId: app.appId }));
     },
 
@@ -85,6 +88,7 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
       if (app === null) throw new AppError('wechat.app_unknown', `no WeChat app ${appId}`);
       if (input.linkByVerifiedPhone !== undefined) app.linkByVerifiedPhone = input.linkByVerifiedPhone;
       if (input.unionIdConflict !== undefined) app.unionIdConflict = input.unionIdConflict;
+      if (input.newAccountsAllowed !== undefined) app.newAccountsAllowed = input.newAccountsAllowed;
       await em.flush();
       return toView(app);
     },

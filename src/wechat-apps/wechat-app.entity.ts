@@ -26,6 +26,8 @@ export const WeChatAppSchema = defineEntity({
     linkByVerifiedPhone: p.boolean().default(false),
     /** `merge` (default) or `refuse`: see UNIONID_CONFLICT_POLICIES. */
     unionIdConflict: p.string().length(16).default('merge'),
+    /** Whether a first login through the app may create an account (false: only identities that link to one). */
+    newAccountsAllowed: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

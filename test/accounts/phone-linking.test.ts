@@ -6,7 +6,7 @@ import { setUpUserApp, signIn } from '../me/me-fixtures.ts';
 import { adminApi } from '../support/admin-api.ts';
 import { runCli } from '../support/cli-process.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import type { MiniProgram } from '../support/wechat-fixtures.ts';
+import { countLoginRows, type MiniProgram } from '../support/wechat-fixtures.ts';
 
 const NUMBER = '13500135000';
 
@@ -75,6 +75,21 @@ describe('link by WeChat-verified phone (issue 17 #3)', () => {
     expect(sameNumberOtherUser.sub).not.toBe(owner.sub);
   });
 
+  it('signs in only existing accounts where the app creates none: refused without a link, linked with a verified number', async () => {
+    const app = await startTestApp();
+    const shop = await setUpUserApp(app);
+    const members = await setUpUserApp(app);
+    const owner = await withPhone(app, shop, 'bo');
+    await app.admin.apps.updateAccountSettings(members.appId, { newAccountsAllowed: false, linkByVerifiedPhone: true });
+    const before = await countLoginRows(app);
+
+    const stranger = await members.post({ code: members.code('bo-stranger'), scope: 'openid' });
+    expect(stranger).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('existing accounts only') as unknown } });
+    expect(await countLoginRows(app)).toEqual(before);
+
+    expect((await withPhone(app, members, 'bo')).sub).toBe(owner.sub);
+  });
+
   it('is switched by `wxbridge apps link-by-phone --appid <id> --on|--off`, exactly one of them', { timeout: 180_000 }, async () => {
     const app = await startTestApp();
     const shop = await setUpUserApp(app);
@@ -83,6 +98,7 @@ describe('link by WeChat-verified phone (issue 17 #3)', () => {
     const both = await runCli(app, ['apps', 'link-by-phone', '--appid', shop.appId, '--on', '--off']);
     const neither = await runCli(app, ['apps', 'link-by-phone', '--appid', shop.appId]);
     const refuse = await runCli(app, ['apps', 'unionid-conflict', '--appid', shop.appId, '--refuse']);
+    const closed = await runCli(app, ['apps', 'new-accounts', '--appid', shop.appId, '--refuse']);
     const unknown = await runCli(app, ['apps', 'link-by-phone', '--appid', 'wx0000000000000000', '--off']);
 
     expect(on.code).toBe(0);
@@ -90,11 +106,11 @@ describe('link by WeChat-verified phone (issue 17 #3)', () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('cannot be combined');
     expect(neither.code).toBe(2);
-    expect(refuse.code).toBe(0);
+    expect([refuse.code, closed.code]).toEqual([0, 0]);
     expect(unknown.code).toBe(4);
-    expect(await app.admin.apps.find(shop.appId)).toMatchObject({ linkByVerifiedPhone: true, unionIdConflict: 'refuse' });
+    expect(await app.admin.apps.find(shop.appId)).toMatchObject({ linkByVerifiedPhone: true, unionIdConflict: 'refuse', newAccountsAllowed: false });
     // Re-adding the app (a secret rotation, say) keeps its account settings.
     await app.admin.apps.upsert({ appId: shop.appId, kind: 'miniprogram', secret: shop.secret });
-    expect(await app.admin.apps.find(shop.appId)).toMatchObject({ linkByVerifiedPhone: true, unionIdConflict: 'refuse' });
+    expect(await app.admin.apps.find(shop.appId)).toMatchObject({ linkByVerifiedPhone: true, unionIdConflict: 'refuse', newAccountsAllowed: false });
   });
 });

@@ -33,13 +33,14 @@ describe(`${MIGRATION} (issue 17)`, () => {
     try {
       const up = await schemaOf(database.url);
       expect(up).toMatchObject({ tables: ['merged_accounts'], indexes: ['accounts__phone_number'], apps: 1 });
-      expect(up.columns).toEqual(expect.arrayContaining(['link_by_verified_phone', 'union_id_conflict']));
+      expect(up.columns).toEqual(expect.arrayContaining(['link_by_verified_phone', 'union_id_conflict', 'new_accounts_allowed']));
 
       await orm.migrator.down({ migrations: [MIGRATION] });
       const down = await schemaOf(database.url);
       expect(down).toMatchObject({ tables: [], indexes: [], apps: 1 });
       expect(down.columns).not.toContain('link_by_verified_phone');
       expect(down.columns).not.toContain('union_id_conflict');
+      expect(down.columns).not.toContain('new_accounts_allowed');
 
       await orm.migrator.up();
       expect(await schemaOf(database.url)).toEqual(up);

@@ -8,7 +8,7 @@ import type { AdminServices } from '../admin-services.ts';
 import { readBody, servicesFor } from './admin-request.ts';
 
 const MergeBody = z.strictObject({ into: z.string().max(64) });
-const AccountSettingsBody = z.strictObject({ linkByVerifiedPhone: z.boolean().optional(), unionIdConflict: z.string().optional() });
+const AccountSettingsBody = z.strictObject({ linkByVerifiedPhone: z.boolean().optional(), unionIdConflict: z.string().optional(), newAccountsAllowed: z.boolean().optional() });
 
 export function registerAccountLifecycleRoutes(router: Router, services: AdminServices): void {
   router.post('/users/:sub/merge', async (ctx) => {

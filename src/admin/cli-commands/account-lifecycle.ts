@@ -45,6 +45,16 @@ export const ACCOUNT_LIFECYCLE_COMMANDS: Readonly<Record<string, Command>> = {
       ctx.out.result(app, `app ${app.appId}: linking by verified phone ${app.linkByVerifiedPhone ? 'on' : 'off'}`);
     },
   },
+  'apps new-accounts': {
+    usage: 'apps new-accounts --appid <id> --allow|--refuse',
+    summary: 'whether a first login through the app may create an account (default allow); refuse: only users who already have one',
+    options: { appid: { type: 'string' }, allow: { type: 'boolean' }, refuse: { type: 'boolean' } }, required: ['appid'],
+    variants: [{ name: 'allowing', chosenBy: 'allow', takes: [] }, { name: 'refusing', chosenBy: 'refuse', takes: [] }],
+    async run(ctx) {
+      const app = await ctx.services.apps.updateAccountSettings(required(ctx, 'appid'), { newAccountsAllowed: ctx.values['allow'] === true });
+      ctx.out.result(app, `app ${app.appId}: first logins ${app.newAccountsAllowed ? 'may create accounts' : 'create no account'}`);
+    },
+  },
   'apps unionid-conflict': {
     usage: 'apps unionid-conflict --appid <id> --merge|--refuse',
     summary: "when a login's late unionid is already another account's: merge the two (default; the older survives) or refuse the login",

@@ -20,6 +20,7 @@ export const DESCRIPTIONS = {
   phoneCodeInvalid: 'the phone code is invalid, expired, already used or from another app; get a new one from the getPhoneNumber button and log in again with a new wx.login code',
   phoneUnsupported: 'phone_code is only available to mini-program clients',
   phoneQuotaExhausted: "the WeChat app's phone-number quota is used up; log in again without phone_code (the operator must top the quota up)",
+  creationRefused: 'this app signs in existing accounts only, and this WeChat user has none yet; sign in first where accounts are created',
   linkRefused: "this WeChat user's unionid already belongs to another account and this app refuses to merge them; ask the operator to merge the accounts",
 } as const;
 
@@ -44,6 +45,8 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'phone.quota_exhausted': return new errors.CustomOIDCProviderError('phone_quota_exhausted', DESCRIPTIONS.phoneQuotaExhausted);
     // Issue 17 #4, refuse policy: the identity is fine, linking it is not (docs/decisions/00XD).
     case 'account.link_refused': return invalidGrant(DESCRIPTIONS.linkRefused);
+    // Issue 17 #2: a per-app setting; nothing is written (the transaction rolls back).
+    case 'account.creation_refused': return invalidGrant(DESCRIPTIONS.creationRefused);
     case 'wechat.rate_limited': return temporarilyUnavailableError(ctx, { status: 429, description: DESCRIPTIONS.rateLimited, retryAfterSeconds: retryAfter ?? 60 });
     case 'wechat.unavailable':
     case 'database.unavailable':
