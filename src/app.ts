@@ -15,6 +15,7 @@ import { recordIssuer } from './db/server-settings.ts';
 import { createErrorMiddleware } from './http/error-middleware.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createAccountRoutes } from './me/account.routes.ts';
 import { createMeRoutes } from './me/me.routes.ts';
 import { createOidc } from './oidc/oidc.ts';
 import { startPeriodicTask } from './periodic-task.ts';
@@ -89,6 +90,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     koa.use(createAdminApi({ services: services.admin, auth: { issuer, jwks: () => oidc.publicJwks(), clients: services.clients, clock } }));
     const me = createMeRoutes({ ...services, authenticate: oidc.authenticateBearer });
     koa.use(me.routes()).use(me.allowedMethods());
+    // No allowedMethods: GET /me is oidc-provider's userinfo, further down.
+    koa.use(createAccountRoutes({ ...services, authenticate: oidc.authenticateBearer }).routes());
     for (const middleware of oidc.middleware) koa.use(middleware);
     logger.info({ issuer, sandbox: sandbox !== undefined }, 'wxbridge ready');
 

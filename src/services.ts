@@ -7,6 +7,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createAdminServices, type AdminServices } from './admin/admin-services.ts';
 import { createAccountAdministration } from './accounts/account-administration.ts';
+import { createAccountDeletion } from './accounts/account-deletion.ts';
+import { createAccountExporter } from './accounts/account-export.ts';
+import { createAccountMerger } from './accounts/account-merge.ts';
 import { createProfileEditor } from './accounts/account-profile.ts';
 import { createAccountRepository } from './accounts/account.repository.ts';
 import { createIdentityMapper } from './accounts/identity-mapping.ts';
@@ -61,7 +64,9 @@ export function createServices(deps: ServiceDeps) {
   const audit = createAuditLog({ em, logger, now });
   const accounts = createAccountRepository({ em });
   const grants = createGrantRevocation({ em });
-  const users = createAccountAdministration({ em, accounts, grants });
+  const deletion = createAccountDeletion({ em, grants, audit });
+  const exporter = createAccountExporter({ em, grants, now });
+  const users = createAccountAdministration({ em, accounts, grants, merger: createAccountMerger({ em, grants, now }), deletion, exporter });
 
   const wechat = createWeChatClient({
     baseUrl: deps.wechatApiBaseUrl ?? config.wechat.apiBaseUrl,
@@ -74,7 +79,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit });
   const loginCodes = createLoginCodeLedger({ em, now });
-  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: loginCodes, phones });
+  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts, grants, audit, now }), secretBox, codes: loginCodes, phones });
 
   return {
     config,
@@ -92,6 +97,8 @@ export function createServices(deps: ServiceDeps) {
     audit,
     grants,
     users,
+    deletion,
+    exporter,
     wechat,
     accessTokens,
     phones,

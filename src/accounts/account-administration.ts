@@ -8,6 +8,9 @@ import { AppError } from '../errors.ts';
 import { executeStatement, queryRows, sql } from '../db/sql.ts';
 import type { AccountRecord, AccountRepository } from './account.repository.ts';
 import type { AccountStatus } from './account.entity.ts';
+import type { AccountDeletion } from './account-deletion.ts';
+import type { AccountExporter } from './account-export.ts';
+import type { AccountMerger } from './account-merge.ts';
 
 export interface GrantRevoker {
   revokeAccountGrants(accountId: string): Promise<number>;
@@ -17,10 +20,21 @@ export interface AccountView extends AccountRecord {
   readonly identities: readonly { appId: string; openId: string; unionId: string | null; firstLoginAt: string; lastLoginAt: string }[];
 }
 
-export function createAccountAdministration(deps: { em: () => EntityManager; accounts: AccountRepository; grants: GrantRevoker }) {
+export function createAccountAdministration(deps: {
+  em: () => EntityManager; accounts: AccountRepository; grants: GrantRevoker;
+  merger: AccountMerger; deletion: AccountDeletion; exporter: AccountExporter;
+}) {
+  /** Not found: and if the sub was merged, where it went (issue 17 #4: old subs stay explicable). */
+  async function notFound(sub: string): Promise<AppError> {
+    const merged = await deps.merger.findMergedInto(sub);
+    return new AppError('account.not_found', merged === null
+      ? `no account ${sub}`
+      : `account ${sub} was merged into ${merged.intoAccountId} at ${merged.mergedAt} (${merged.reason === 'admin' ? 'by an administrator' : 'when WeChat sent the same unionid'})`);
+  }
+
   async function setStatus(sub: string, status: AccountStatus): Promise<AccountRecord> {
     const account = await deps.accounts.findById(sub);
-    if (account === null) throw new AppError('account.not_found', `no account ${sub}`);
+    if (account === null) throw await notFound(sub);
     await executeStatement(deps.em(), sql`update accounts set status = ${status}, updated_at = now() where id = ${sub}::uuid`);
     if (status === 'disabled') await deps.grants.revokeAccountGrants(sub);
     return { ...account, status };
@@ -29,7 +43,7 @@ export function createAccountAdministration(deps: { em: () => EntityManager; acc
   return {
     async show(sub: string): Promise<AccountView> {
       const account = await deps.accounts.findById(sub);
-      if (account === null) throw new AppError('account.not_found', `no account ${sub}`);
+      if (account === null) throw await notFound(sub);
       const identities = await queryRows<{ app_id: string; open_id: string; union_id: string | null; first_login_at: string | Date; last_login_at: string | Date }>(deps.em(), sql`
         select app_id, open_id, union_id, first_login_at, last_login_at from wechat_identities where account_id = ${sub}::uuid order by first_login_at`);
       return {
@@ -42,6 +56,10 @@ export function createAccountAdministration(deps: { em: () => EntityManager; acc
     },
     disable: (sub: string) => setStatus(sub, 'disabled'),
     enable: (sub: string) => setStatus(sub, 'active'),
+    /** `users merge <from> <into>`: identities, phone and profile moved, `from`'s grants revoked (docs/decisions/0022). */
+    merge: (fromAccountId: string, intoAccountId: string) => deps.merger.merge({ fromAccountId, intoAccountId }),
+    delete: (sub: string, actor: string) => deps.deletion.delete({ sub, actor }),
+    export: (sub: string) => deps.exporter.export(sub),
   };
 }
 

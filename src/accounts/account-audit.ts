@@ -5,12 +5,17 @@
 
 export interface AccountAuditEntry {
   readonly actor: string;
-  readonly action: 'account.phone_verified' | 'account.profile_updated';
-  readonly outcome: 'success';
+  readonly action:
+    | 'account.phone_verified' | 'account.profile_updated' | 'account.phone_quota_exhausted'
+    | 'account.merged' | 'account.unionid_conflict' | 'account.linked_by_phone' | 'account.phone_link_conflict' | 'account.deleted';
+  readonly outcome: 'success' | 'failure';
+  /** The error code of a failure. */
+  readonly reason?: string;
   readonly target: string;
-  readonly accountId: string;
+  /** Null when the event concerns no account yet (e.g. a phone quota hit during a first login). */
+  readonly accountId: string | null;
   readonly clientId: string;
-  /** Field names and the channel, never the phone number or nickname. */
+  /** Field names, the channel, account ids; never the phone number or nickname. */
   readonly after: Readonly<Record<string, unknown>>;
 }
 

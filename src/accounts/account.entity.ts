@@ -11,6 +11,8 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export const AccountSchema = defineEntity({
   name: 'Account',
   tableName: 'accounts',
+  // Linking by WeChat-verified phone (issue 17 #3) looks accounts up by number.
+  indexes: [{ name: 'accounts__phone_number', properties: ['phoneNumber'] }],
   properties: {
     id: p.uuid().primary(),
     status: p.string().length(16).default('active'),

@@ -4,7 +4,7 @@
  * question; lookups return null when nothing matches.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { queryRows, sql, toDate } from '../db/sql.ts';
+import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
 import type { AccountStatus } from './account.entity.ts';
 
 export interface AccountRecord {
@@ -53,15 +53,42 @@ export function createAccountRepository(deps: { em: () => EntityManager }) {
       return row === undefined ? null : { appId: row.app_id, openId: row.open_id, unionId: row.union_id };
     },
 
-    /** Rule 1 (returning user) in one statement: refresh the login, learn a unionid, return the account. */
-    async touchKnownIdentity(em: EntityManager, login: WeChatLogin): Promise<AccountRecord | null> {
+    /**
+     * Rule 1 (returning user) in one statement: refresh the login, learn a unionid, return the account.
+     * `learnUnionId: false` (the lock-free fast path) matches only when there is no unionid to learn: a
+     * unionid arriving late may already be another account's (issue 17 #4), which only the locked path settles.
+     */
+    async touchKnownIdentity(em: EntityManager, login: WeChatLogin, options: { learnUnionId: boolean } = { learnUnionId: true }): Promise<AccountRecord | null> {
+      const learnable = options.learnUnionId ? sql`true` : sql`(${login.unionId ?? null}::text is null or i.union_id is not null)`;
       const rows = await queryRows<AccountRow>(em, sql`
         update wechat_identities i set last_login_at = now(), session_key_ciphertext = coalesce(${login.sessionKeyCiphertext}, i.session_key_ciphertext),
           union_id = coalesce(i.union_id, ${login.unionId ?? null}),
           open_platform_id = coalesce(i.open_platform_id, ${login.openPlatformId ?? null})
-        from accounts a where i.app_id = ${login.appId} and i.open_id = ${login.openId} and a.id = i.account_id
+        from accounts a where i.app_id = ${login.appId} and i.open_id = ${login.openId} and a.id = i.account_id and ${learnable}
         returning a.*`);
       return rows[0] === undefined ? null : toRecord(rows[0]);
+    },
+
+    /** The account of the identity (appid, openid) and the unionid it holds; null for a first login. */
+    async findLoginIdentity(em: EntityManager, login: WeChatLogin): Promise<{ accountId: string; unionId: string | null } | null> {
+      const rows = await queryRows<{ account_id: string; union_id: string | null }>(em, sql`
+        select account_id, union_id from wechat_identities where app_id = ${login.appId} and open_id = ${login.openId}`);
+      const row = rows[0];
+      return row === undefined ? null : { accountId: row.account_id, unionId: row.union_id };
+    },
+
+    /**
+     * The one account whose WeChat-verified number is `phoneNumber`: `none`, its id, or `conflict` when two
+     * accounts hold the number, or its holder already has an identity in `appId` (another WeChat user of
+     * the app with that number).
+     */
+    async findVerifiedPhoneHolder(em: EntityManager, phoneNumber: string, appId: string): Promise<'none' | 'conflict' | { accountId: string }> {
+      const rows = await queryRows<{ id: string; in_app: boolean }>(em, sql`
+        select a.id, exists(select 1 from wechat_identities i where i.account_id = a.id and i.app_id = ${appId}) as in_app
+        from accounts a where a.phone_number = ${phoneNumber} and a.phone_verified_at is not null limit 2`);
+      const [only, second] = rows;
+      if (only === undefined) return 'none';
+      return second !== undefined || only.in_app ? 'conflict' : { accountId: only.id };
     },
 
     /** Serialises first logins of one person (by unionid namespace, else by appid+openid) until commit. */
@@ -70,6 +97,25 @@ export function createAccountRepository(deps: { em: () => EntityManager }) {
         ? `union:${login.openPlatformId}:${login.unionId}`
         : `openid:${login.appId}:${login.openId}`;
       await queryRows(em, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    },
+
+    /** Rule 2: an account already holding this unionid in this Open Platform namespace. */
+    async findAccountIdByUnion(em: EntityManager, openPlatformId: string, unionId: string): Promise<string | null> {
+      const rows = await queryRows<{ account_id: string }>(em, sql`
+        select account_id from wechat_identities where open_platform_id = ${openPlatformId} and union_id = ${unionId}
+        order by first_login_at, id limit 1`);
+      return rows[0]?.account_id ?? null;
+    },
+
+    async createAccount(em: EntityManager, id: string): Promise<void> {
+      await executeStatement(em, sql`insert into accounts (id, status, created_at, updated_at) values (${id}::uuid, 'active', now(), now())`);
+    },
+
+    async insertIdentity(em: EntityManager, accountId: string, login: WeChatLogin): Promise<void> {
+      await executeStatement(em, sql`
+        insert into wechat_identities (app_id, open_id, open_platform_id, union_id, account_id, session_key_ciphertext, first_login_at, last_login_at)
+        values (${login.appId}, ${login.openId}, ${login.openPlatformId ?? null}, ${login.unionId ?? null}, ${accountId}::uuid,
+                ${login.sessionKeyCiphertext}, now(), now())`);
     },
 
     /**

@@ -19,7 +19,7 @@ export interface PhoneNumberSource {
 
 export interface PhoneVerification {
   /** Redeems the code and returns the E.164 number; stores nothing. */
-  lookup(input: { appId: string; openId: string; code: string }): Promise<string>;
+  lookup(input: { appId: string; openId: string; code: string; clientId?: string | undefined }): Promise<string>;
   /** Stores a looked-up number as verified and audits it. */
   store(input: { accountId: string; phoneNumber: string; clientId: string; via: 'login' | 'me' }): Promise<AccountRecord>;
 }
@@ -32,11 +32,22 @@ export function createPhoneVerification(deps: {
   accounts: Pick<AccountRepository, 'setVerifiedPhone'>;
   audit: AccountAudit;
 }): PhoneVerification {
+  /** Issue 17 #6: the operator must top up the quota; the client gets a distinct error, the audit log an entry. */
+  async function quotaExhausted(input: { appId: string; clientId?: string | undefined }, cause: WeChatError): Promise<never> {
+    const actor = input.clientId ?? `wechat:${input.appId}`;
+    await deps.audit.record({
+      actor, action: 'account.phone_quota_exhausted', outcome: 'failure', reason: 'phone.quota_exhausted', target: input.appId, accountId: null, clientId: actor,
+      after: { appId: input.appId, errcode: cause.errcode },
+    });
+    throw new AppError('phone.quota_exhausted', `the phone-number quota of WeChat app ${input.appId} is used up`, { cause });
+  }
+
   return {
     async lookup(input) {
       const info = await deps.source.fetchPhoneNumber(input).catch((error: unknown) => {
         // §5.1: 40029 covers unknown, expired, used and another app's codes (and an openid mismatch).
         if (error instanceof WeChatError && error.code === 'wechat.code_invalid') throw codeInvalid('WeChat refused the phone code', error);
+        if (error instanceof WeChatError && error.code === 'wechat.quota_exhausted') return quotaExhausted(input, error);
         throw error;
       });
       // §12 rule 6: verify watermark.appid on phone_info too.

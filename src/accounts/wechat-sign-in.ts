@@ -20,7 +20,10 @@ export interface WeChatCodeExchange {
 
 /** What sign-in needs of the app registry (src/wechat-apps/wechat-app-registry.ts). */
 export interface AppCredentialsSource {
-  findCredentials(appId: string): Promise<{ appId: string; kind: string; secret: string; openPlatformId: string | null } | null>;
+  findCredentials(appId: string): Promise<{
+    appId: string; kind: string; secret: string; openPlatformId: string | null;
+    linkByVerifiedPhone: boolean; unionIdConflict: 'merge' | 'refuse'; newAccountsAllowed: boolean;
+  } | null>;
 }
 
 export interface SignInResult {
@@ -64,7 +67,7 @@ export function createWeChatSignIn(deps: {
       // Claimed before the call: WeChat may burn the code even when its answer is lost (wechat-api §3.3).
       if (!(await deps.codes.claim(appId, code))) throw new AppError('wechat.code_invalid', 'the login code was already presented');
       const exchanged = await exchange(deps.wechat, app, code);
-      const phoneNumber = phoneCode === undefined ? undefined : await deps.phones.lookup({ appId, openId: exchanged.openId, code: phoneCode });
+      const phoneNumber = phoneCode === undefined ? undefined : await deps.phones.lookup({ appId, openId: exchanged.openId, code: phoneCode, clientId });
       const unionId = app.openPlatformId === null ? undefined : exchanged.unionId;
       const mapped = await deps.identities.mapLogin({
         appId,
@@ -72,6 +75,8 @@ export function createWeChatSignIn(deps: {
         unionId,
         openPlatformId: app.openPlatformId ?? undefined,
         sessionKeyCiphertext: exchanged.sessionKey === undefined ? null : deps.secretBox.seal(exchanged.sessionKey, sessionKeyContext(appId, exchanged.openId)),
+      }, {
+        unionIdConflict: app.unionIdConflict, linkByVerifiedPhone: app.linkByVerifiedPhone, newAccountsAllowed: app.newAccountsAllowed, verifiedPhone: phoneNumber, clientId: clientId ?? `wechat:${appId}`,
       });
       if (mapped.account.status !== 'active') throw new AppError('account.disabled', 'the account is disabled');
       const account = phoneNumber === undefined

@@ -13,9 +13,9 @@ import { AppError } from '../errors.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { SigningAlgorithm } from '../keys/signing-algorithms.ts';
 import { parseOrThrow } from '../validation.ts';
-import type { WeChatAppInput, WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
+import type { AccountSettingsInput, WeChatAppInput, WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { ADMIN_SCOPE } from './admin-audience.ts';
-import type { Audited } from './audited.ts';
+import type { AdminActor, Audited } from './audited.ts';
 
 export interface Page { readonly limit: number; readonly cursor?: string | undefined }
 
@@ -24,6 +24,10 @@ export function appOperations(apps: WeChatAppRegistry, audited: Audited) {
     list: (page?: Page) => apps.list(page),
     find: (appId: string) => apps.find(appId),
     upsert: (input: WeChatAppInput) => audited({ action: 'app.upsert', target: input.appId, before: () => apps.find(input.appId), run: () => apps.upsert(input) }),
+    /** Issue 17 #3, #4: linking by verified phone, and what a conflicting late unionid does. */
+    updateAccountSettings: (appId: string, settings: AccountSettingsInput) => audited({
+      action: 'app.account_settings', target: appId, before: () => apps.find(appId), run: () => apps.updateAccountSettings(appId, settings),
+    }),
     remove: (appId: string) => audited({ action: 'app.remove', target: appId, before: () => apps.find(appId), run: () => apps.remove(appId), after: () => Promise.resolve(null) }),
   };
 }
@@ -114,7 +118,7 @@ export function clientOperations(deps: ClientDeps) {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function userOperations(users: AccountAdministration, audited: Audited) {
+export function userOperations(users: AccountAdministration, audited: Audited, who: AdminActor) {
   // `sub` is a UUID (design.md §2); anything else cannot name an account.
   const checked = (sub: string): string => {
     if (!UUID.test(sub)) throw new AppError('account.not_found', `no account ${sub.slice(0, 64)}`);
@@ -129,6 +133,26 @@ export function userOperations(users: AccountAdministration, audited: Audited) {
     show: (sub: string) => users.show(checked(sub)),
     disable: (sub: string) => setStatus('user.disable', sub),
     enable: (sub: string) => setStatus('user.enable', sub),
+    /** Issue 17 #4: `from`'s identities, phone and profile move to `into`; `from`'s grants are revoked. */
+    merge: (fromSub: string, intoSub: string) => audited({
+      action: 'user.merge', target: fromSub, accountId: UUID.test(intoSub) ? intoSub : undefined,
+      before: async () => ({ from: await users.show(checked(fromSub)), into: await users.show(checked(intoSub)) }),
+      after: async (result) => ({ ...result, into: await users.show(result.intoAccountId) }),
+      run: () => users.merge(checked(fromSub), checked(intoSub)),
+    }),
+    /**
+     * Issue 17 #5. Recorded without the sub and without a before-snapshot (it would hold the openids the
+     * deletion erases): the entry names only the pseudonym the account's audit entries now carry.
+     */
+    delete: (sub: string) => audited({
+      action: 'user.delete', target: 'account',
+      run: () => users.delete(checked(sub), who.actor),
+    }),
+    /** The export is personal data itself: the audit says who exported whose data, not what. */
+    export: (sub: string) => audited({
+      action: 'user.export', target: sub, accountId: UUID.test(sub) ? sub : undefined, after: () => Promise.resolve({ exported: true }),
+      run: () => users.export(checked(sub)),
+    }),
   };
 }
 

@@ -56,7 +56,7 @@ function operationsActingAs(base: AdminServiceDeps, who: AdminActor) {
     apps: appOperations(base.apps, audited),
     resourceServers: resourceServerOperations(registry),
     clients: clientOperations({ ...registry, clients: base.clients, grants, ensureAdminAudience }),
-    users: userOperations(base.users, audited),
+    users: userOperations(base.users, audited, who),
     keys: keyOperations({ keys: base.keys, resourceServers, config, audited }),
     audit: { query: (filter: AuditFilter) => audit.query(filter) },
   };

@@ -3,6 +3,7 @@
  * of argv into a call on the admin services that the admin API uses too; and which command, or
  * which help text, a command line names.
  */
+import { ACCOUNT_LIFECYCLE_COMMANDS } from './cli-commands/account-lifecycle.ts';
 import { APP_COMMANDS } from './cli-commands/apps.ts';
 import { CLIENT_COMMANDS } from './cli-commands/clients.ts';
 import type { Command, CommandSpec } from './cli-commands/command.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   ...RESOURCE_COMMANDS,
   ...CLIENT_COMMANDS,
   ...KEY_USER_AUDIT_COMMANDS,
+  ...ACCOUNT_LIFECYCLE_COMMANDS,
 };
 
 /** `wxbridge migrate` needs no services: cli.ts runs it itself. */

@@ -15,6 +15,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   'resource_server.not_found': 404,
   'wechat.app_unknown': 404,
   'client.conflict': 409,
+  'account.merge_conflict': 409,
   'request.too_large': 413,
   'wechat.rate_limited': 429,
   'wechat.unavailable': 503,

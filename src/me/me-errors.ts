@@ -32,13 +32,17 @@ export function bearerError(status: 400 | 401 | 403, error: string, description:
   return new MeError(status, error, description, { challenge: true, ...(scope === undefined ? {} : { scope }) });
 }
 
+export const PHONE_QUOTA_EXHAUSTED = "the WeChat app's phone-number quota is used up; the operator must top it up. Carry on without a phone number";
+
 export const PHONE_CODE_INVALID = 'the phone code is invalid, expired, already used or from another app; get a new one from the getPhoneNumber button';
 
-const MAPPED: Partial<Record<ErrorCode, { status: 400 | 401 | 413 | 429 | 503; error: string; description?: string }>> = {
+const MAPPED: Partial<Record<ErrorCode, { status: 400 | 401 | 403 | 413 | 429 | 503; error: string; description?: string }>> = {
   'request.invalid': { status: 400, error: 'invalid_request' },
   'request.too_large': { status: 413, error: 'invalid_request' },
   'legacy_data.invalid': { status: 400, error: 'invalid_request' },
   'phone.code_invalid': { status: 400, error: 'invalid_request', description: PHONE_CODE_INVALID },
+  // Issue 17 #6: not the caller's mistake, and no retry helps until the operator acts: refused, distinctly.
+  'phone.quota_exhausted': { status: 403, error: 'phone_quota_exhausted', description: PHONE_QUOTA_EXHAUSTED },
   'account.not_found': { status: 401, error: 'invalid_token', description: 'the account behind the token no longer exists' },
   'account.disabled': { status: 401, error: 'invalid_token', description: 'the account is disabled' },
   'wechat.rate_limited': { status: 429, error: 'temporarily_unavailable', description: 'WeChat is rate limiting; retry after the Retry-After interval' },

@@ -72,7 +72,7 @@ export function createMeRoutes(deps: MeDeps): Router {
     const appId = appOf(ctx);
     const openId = (await deps.accounts.findIdentity(accountId, appId))?.openId ?? null;
     if (openId === null) throw new MeError(400, 'invalid_request', 'the account has no WeChat identity in this app');
-    const phoneNumber = await deps.phones.lookup({ appId, openId, code });
+    const phoneNumber = await deps.phones.lookup({ appId, openId, code, clientId });
     await deps.phones.store({ accountId, phoneNumber, clientId, via: 'me' });
     deps.logger.info({ event: 'phone_verified', sub: accountId, clientId, phone: maskPhoneNumber(phoneNumber) }, 'phone number verified');
     ctx.body = { phone_number: phoneNumber, phone_number_verified: true };

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { queryRows, sql } from '../db/sql.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import { parseOrThrow } from '../validation.ts';
-import { WECHAT_APP_KINDS, WeChatApp, type WeChatAppKind } from './wechat-app.entity.ts';
+import { UNIONID_CONFLICT_POLICIES, WECHAT_APP_KINDS, WeChatApp, type UnionIdConflictPolicy, type WeChatAppKind } from './wechat-app.entity.ts';
 import type { Clock } from '../clock.ts';
 import { clockOption, createLookupCache } from '../lookup-cache.ts';
 
@@ -21,11 +21,25 @@ export const WeChatAppInput = z.object({
 });
 export type WeChatAppInput = z.input<typeof WeChatAppInput>;
 
+/** The per-app account settings (issue 17 #3, #4); absent fields stay as they are. */
+export const AccountSettingsInput = z.strictObject({
+  linkByVerifiedPhone: z.boolean().optional(),
+  unionIdConflict: z.enum(UNIONID_CONFLICT_POLICIES).optional(),
+  newAccountsAllowed: z.boolean().optional(),
+}).refine((input) => Object.values(input).some((value) => value !== undefined), 'give linkByVerifiedPhone, unionIdConflict or newAccountsAllowed');
+export type AccountSettingsInput = z.input<typeof AccountSettingsInput>;
+
 export interface WeChatAppView {
   readonly appId: string;
   readonly kind: WeChatAppKind;
   readonly name: string | null;
   readonly openPlatformId: string | null;
+  /** Link a first login with a WeChat-verified number to the one account verified with it (default false). */
+  readonly linkByVerifiedPhone: boolean;
+  /** A login whose late unionid is another account's: `merge` (default) or `refuse`. */
+  readonly unionIdConflict: UnionIdConflictPolicy;
+  /** Whether a first login may create an account (default true); false: only identities that link to one. */
+  readonly newAccountsAllowed: boolean;
 }
 
 export interface WeChatAppCredentials extends WeChatAppView { readonly secret: string }
@@ -39,6 +53,7 @@ const secretContext = (appId: string): string => `wechat_app_secret:${appId}`;
 export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretBox: SecretBox; cacheTtlMs?: number; clock?: Clock }) {
   const toView = (app: WeChatApp): WeChatAppView => ({
     appId: app.appId, kind: app.kind as WeChatAppKind, name: app.name ?? null, openPlatformId: app.openPlatformId ?? null,
+    linkByVerifiedPhone: app.linkByVerifiedPhone, unionIdConflict: app.unionIdConflict as UnionIdConflictPolicy, newAccountsAllowed: app.newAccountsAllowed,
   });
   const credentials = createLookupCache<WeChatAppCredentials | null>({ ttlMs: deps.cacheTtlMs ?? 0, ...clockOption(deps.clock) });
   const readCredentials = async (appId: string): Promise<WeChatAppCredentials | null> => {
@@ -60,7 +75,21 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
         secretCiphertext: deps.secretBox.seal(input.secret, secretContext(input.appId)),
         createdAt: new Date(),
         updatedAt: new Date(),
-      }, { onConflictExcludeFields: ['createdAt'] });
+      // The account settings have their own operation: re-adding an app keeps them.
+      }, { onConflictExcludeFields: ['createdAt', 'linkByVerifiedPhone', 'unionIdConflict', 'newAccountsAllowed'] });
+      return toView(await deps.em().fork().findOneOrFail(WeChatApp, { appId: app.appId }));
+    },
+
+    /** Changes the app's account settings; `wechat.app_unknown` when there is no such app. */
+    async updateAccountSettings(appId: string, raw: AccountSettingsInput): Promise<WeChatAppView> {
+      const input = parseOrThrow(AccountSettingsInput, raw, 'request.invalid');
+      const em = deps.em().fork();
+      const app = await em.findOne(WeChatApp, { appId });
+      if (app === null) throw new AppError('wechat.app_unknown', `no WeChat app ${appId}`);
+      if (input.linkByVerifiedPhone !== undefined) app.linkByVerifiedPhone = input.linkByVerifiedPhone;
+      if (input.unionIdConflict !== undefined) app.unionIdConflict = input.unionIdConflict;
+      if (input.newAccountsAllowed !== undefined) app.newAccountsAllowed = input.newAccountsAllowed;
+      await em.flush();
       return toView(app);
     },
 

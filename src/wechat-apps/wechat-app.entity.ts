@@ -8,6 +8,10 @@ import { defineEntity, p } from '@mikro-orm/core';
 export const WECHAT_APP_KINDS = ['miniprogram', 'app', 'web', 'official_account'] as const;
 export type WeChatAppKind = (typeof WECHAT_APP_KINDS)[number];
 
+/** What a login through the app does when its identity's new unionid is already another account's (issue 17 #4, ADR 0022). */
+export const UNIONID_CONFLICT_POLICIES = ['merge', 'refuse'] as const;
+export type UnionIdConflictPolicy = (typeof UNIONID_CONFLICT_POLICIES)[number];
+
 export const WeChatAppSchema = defineEntity({
   name: 'WeChatApp',
   tableName: 'wechat_apps',
@@ -18,6 +22,12 @@ export const WeChatAppSchema = defineEntity({
     secretCiphertext: p.text(),
     /** The Open Platform account the app is bound to (unionid namespace), or null when unbound. */
     openPlatformId: p.string().length(64).nullable(),
+    /** Link a first login carrying a WeChat-verified phone number to the one account verified with it (off by default). */
+    linkByVerifiedPhone: p.boolean().default(false),
+    /** `merge` (default) or `refuse`: see UNIONID_CONFLICT_POLICIES. */
+    unionIdConflict: p.string().length(16).default('merge'),
+    /** Whether a first login through the app may create an account (false: only identities that link to one). */
+    newAccountsAllowed: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

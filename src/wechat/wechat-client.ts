@@ -62,6 +62,14 @@ export type WeChatClient = {
   createMiniProgramCode(input: MiniProgramCodeRequest): Promise<WeChatImage>;
 };
 
+// §5.1 billing, §2 45009: the paid phone-number component has a quota per app. At getuserphonenumber a
+// 45009 ("daily quota") means that quota is used up, not a misconfiguration; 1400001 is the errno the front
+// end gets for the same state [DOC], accepted here too should WeChat ever send it as an errcode [UNCONFIRMED].
+const phoneNumberErrcodes = new Map([
+  [45009, entry('quota_exhausted', 'the phone-number quota of this app is used up')],
+  [1400001, entry('quota_exhausted', 'the phone-number quota of this app is used up')],
+]);
+
 // §8.4: at sns/userinfo, 48001 means the user granted only snsapi_base, not that our app lacks a permission.
 const userInfoErrcodes = new Map([[48001, entry('insufficient_scope', 'the user token was granted snsapi_base only')]]);
 
@@ -115,7 +123,7 @@ export function createWeChatClient(deps: WeChatClientDeps): WeChatClient {
     async fetchPhoneNumber({ appId, accessToken, code, openId }) {
       // §5.1: the code goes in the JSON body (in the URL it is 44002); openid asks WeChat to check the binding.
       const json = { code, ...(openId === undefined ? {} : { openid: openId }) };
-      const request = { endpoint: 'getuserphonenumber', appId, query: { access_token: accessToken }, json } as const;
+      const request = { endpoint: 'getuserphonenumber', appId, query: { access_token: accessToken }, json, errcodes: phoneNumberErrcodes } as const;
       const { phone_info: info } = await callWeChat(transport, request, phoneNumberSuccess);
       return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode, watermarkAppId: info.watermark.appid };
     },

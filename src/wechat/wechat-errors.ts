@@ -11,7 +11,8 @@ export type WeChatErrorCode =
   | 'wechat.rejected'
   | 'wechat.insufficient_scope'
   | 'wechat.page_invalid'
-  | 'wechat.scene_invalid';
+  | 'wechat.scene_invalid'
+  | 'wechat.quota_exhausted';
 
 export type WeChatErrorKind = WeChatErrorCode extends `wechat.${infer Kind}` ? Kind : never;
 

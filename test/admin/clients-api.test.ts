@@ -167,7 +167,7 @@ describe('/admin/v1/apps and /admin/v1/resources', () => {
     const appId = randomAppId();
     const secret = randomSecret();
     const put = await api.call('PUT', `/apps/${appId}`, { kind: 'miniprogram', secret, name: 'Shop' });
-    expect(put.body).toEqual({ appId, kind: 'miniprogram', name: 'Shop', openPlatformId: null });
+    expect(put.body).toEqual({ appId, kind: 'miniprogram', name: 'Shop', openPlatformId: null, linkByVerifiedPhone: false, unionIdConflict: 'merge', newAccountsAllowed: true });
     const resource = await api.call('POST', '/resources', { uri: 'https://api.shop.example', scopes: 'orders:read', accessTokenTtl: 300 });
     expect(resource.status).toBe(201);
     await api.call('POST', '/clients', { type: 'miniprogram', clientId: 'shop-mp', wechatAppId: appId, resources: { 'https://api.shop.example': 'orders:read' } });

@@ -58,6 +58,11 @@ export interface WxBridge {
   claims(): Record<string, unknown> | undefined;
   /** Revokes the refresh tokens at wxbridge (best effort) and clears storage. */
   logout(): Promise<void>;
+  /**
+   * Deletes the user's account at wxbridge (DELETE /me: identities, phone, profile, grants), then clears
+   * storage. A later login() creates a new account with a new `sub`.
+   */
+  deleteAccount(): Promise<void>;
 }
 
 const OIDC_SCOPES = ['openid', 'profile', 'phone', 'wechat', 'offline_access'];
@@ -97,6 +102,11 @@ export function createWxBridge(options: WxBridgeOptions): WxBridge {
     userInfo: () => callMe('GET', '/me'),
     claims: () => decodeIdToken(api.current()?.idToken),
     async logout() {
+      await Promise.all(api === userinfo ? [api.logout()] : [api.logout(), userinfo.logout()]);
+    },
+    async deleteAccount() {
+      await callMe('DELETE', '/me');
+      // The grants are gone with the account: what is left in storage is dead (the revocations are a formality).
       await Promise.all(api === userinfo ? [api.logout()] : [api.logout(), userinfo.logout()]);
     },
   };

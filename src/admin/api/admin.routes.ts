@@ -8,6 +8,7 @@ import type { Middleware } from 'koa';
 import { ADMIN_API_PREFIX } from '../admin-audience.ts';
 import type { AdminServices } from '../admin-services.ts';
 import { createAdminAuthentication, requireAdmin, type AdminAuthDeps } from './admin-auth.ts';
+import { registerAccountLifecycleRoutes } from './account-lifecycle.routes.ts';
 import { registerAppRoutes } from './apps.routes.ts';
 import { registerClientRoutes } from './clients.routes.ts';
 import { registerKeyUserAuditRoutes } from './keys-users-audit.routes.ts';
@@ -19,6 +20,7 @@ export function createAdminApi(deps: { services: AdminServices; auth: Omit<Admin
   registerClientRoutes(router, deps.services);
   registerResourceRoutes(router, deps.services);
   registerKeyUserAuditRoutes(router, deps.services);
+  registerAccountLifecycleRoutes(router, deps.services);
   const authenticate = requireAdmin(createAdminAuthentication({ ...deps.auth, audience: deps.services.adminAudience }), deps.auth.issuer);
   // The router's middleware is typed for a router context; it is an ordinary Koa middleware.
   const routes = router.routes() as unknown as Middleware;

@@ -19,6 +19,9 @@ export const DESCRIPTIONS = {
   unavailable: 'WeChat did not answer in time or answered with an error; retry shortly',
   phoneCodeInvalid: 'the phone code is invalid, expired, already used or from another app; get a new one from the getPhoneNumber button and log in again with a new wx.login code',
   phoneUnsupported: 'phone_code is only available to mini-program clients',
+  phoneQuotaExhausted: "the WeChat app's phone-number quota is used up; log in again without phone_code (the operator must top the quota up)",
+  creationRefused: 'this app signs in existing accounts only, and this WeChat user has none yet; sign in first where accounts are created',
+  linkRefused: "this WeChat user's unionid already belongs to another account and this app refuses to merge them; ask the operator to merge the accounts",
 } as const;
 
 function invalidGrant(description: string): Error {
@@ -38,6 +41,12 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     // A refused phone code fails the whole login (docs/decisions/0008): both codes are single-use, so retry with new ones.
     case 'phone.code_invalid': return invalidGrant(DESCRIPTIONS.phoneCodeInvalid);
     case 'phone.unsupported': return new errors.InvalidRequest(DESCRIPTIONS.phoneUnsupported);
+    // Issue 17 #6: an extension error code (RFC 6749 §8.5), so a client can tell it from a bad phone code.
+    case 'phone.quota_exhausted': return new errors.CustomOIDCProviderError('phone_quota_exhausted', DESCRIPTIONS.phoneQuotaExhausted);
+    // Issue 17 #4, refuse policy: the identity is fine, linking it is not (docs/decisions/0022).
+    case 'account.link_refused': return invalidGrant(DESCRIPTIONS.linkRefused);
+    // Issue 17 #2: a per-app setting; nothing is written (the transaction rolls back).
+    case 'account.creation_refused': return invalidGrant(DESCRIPTIONS.creationRefused);
     case 'wechat.rate_limited': return temporarilyUnavailableError(ctx, { status: 429, description: DESCRIPTIONS.rateLimited, retryAfterSeconds: retryAfter ?? 60 });
     case 'wechat.unavailable':
     case 'database.unavailable':
@@ -49,6 +58,8 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'wechat.insufficient_scope':
     case 'wechat.page_invalid':
     case 'wechat.scene_invalid':
+    case 'wechat.quota_exhausted':
+    case 'account.merge_conflict':
     case 'wechat.app_unknown':
     case 'keys.decrypt_failed':
     case 'keys.master_key_invalid':
