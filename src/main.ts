@@ -4,6 +4,7 @@
  * worker runs serve(), on the database and sandbox simulator the primary set up.
  */
 import cluster from 'node:cluster';
+import { shareMetricsWithPrimary } from './cluster/cluster-metrics.ts';
 import { announceReady, requestWorkerSetup } from './cluster/worker-setup.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './http/server.ts';
@@ -41,7 +42,11 @@ async function serve(): Promise<void> {
   const setup = cluster.isWorker ? await requestWorkerSetup() : undefined;
   const { createApp } = await import('./app.ts');
   const http = await listen(config.http.port, undefined, config.http.timeouts).catch(failToStart);
-  const app = await createApp(config, { listeningPort: http.port, logger, ...(setup === undefined ? {} : { sandboxSimulator: setup.sandbox }) }).catch(failToStart);
+  // A worker's metrics are served by the primary, summed over every worker (src/cluster/cluster-metrics.ts).
+  const app = await createApp(config, {
+    listeningPort: http.port, logger, ...(setup === undefined ? {} : { sandboxSimulator: setup.sandbox, metricsListener: false }),
+  }).catch(failToStart);
+  if (cluster.isWorker && config.metrics.port !== undefined) shareMetricsWithPrimary(app.metrics);
   http.handle(app.callback);
   logger.info({ port: http.port, issuer: app.issuer }, `wxbridge listening on ${app.issuer}`);
   if (cluster.isWorker) announceReady();

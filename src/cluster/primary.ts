@@ -11,6 +11,8 @@ import { loadOrCreateDevMasterKey } from '../keys/dev-master-key.ts';
 import type { Logger } from '../logger.ts';
 import type { SandboxSimulator } from '../sandbox/sandbox.ts';
 import { openSandboxSimulator } from '../sandbox/sandbox-decision.ts';
+import type { MetricsListener } from '../metrics/metrics-listener.ts';
+import { serveClusterMetrics } from './cluster-metrics.ts';
 import { superviseWorkers } from './worker-supervisor.ts';
 
 /** Extra time a worker gets beyond its own drain timeout before it is killed. */
@@ -22,11 +24,15 @@ export async function runPrimary(deps: { config: Config; logger: Logger }): Prom
   if (config.keys.masterKey === undefined) loadOrCreateDevMasterKey(config.dataDir);
   const database = await prepareDatabase(config, logger);
   let simulator: SandboxSimulator | undefined;
+  let metrics: MetricsListener | undefined;
   try {
     // The sandbox decision is the primary's (design.md §7), so every worker agrees; its simulator is the only one.
     simulator = await openSandboxSimulator(config, database.orm, undefined, logger);
     await database.release();
+    // Before any worker: a taken metrics port fails the start like a taken HTTP port.
+    metrics = await serveClusterMetrics(config, logger);
   } catch (error) {
+    await simulator?.close();
     await database.stop();
     throw error;
   }
@@ -37,6 +43,7 @@ export async function runPrimary(deps: { config: Config; logger: Logger }): Prom
     stopping = true;
     logger.info({ signal }, 'shutting down: draining every worker');
     await supervisor.stop(config.http.shutdownTimeoutMs + STOP_MARGIN_MS);
+    await metrics?.close();
     await simulator?.close();
     await database.stop();
     logger.info('stopped');
