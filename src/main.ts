@@ -40,6 +40,8 @@ function failToStart(error: unknown): never {
 
 async function serve(): Promise<void> {
   const setup = cluster.isWorker ? await requestWorkerSetup() : undefined;
+  // Before the app's modules load, so the instrumentations see pg and http load (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  const tracing = config.tracing.otlpEndpoint === undefined ? undefined : (await import('./tracing/tracing.ts')).startTracing(config.tracing);
   const { createApp } = await import('./app.ts');
   const http = await listen(config.http.port, undefined, config.http.timeouts).catch(failToStart);
   // A worker's metrics are served by the primary, summed over every worker (src/cluster/cluster-metrics.ts).
@@ -58,6 +60,7 @@ async function serve(): Promise<void> {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     await http.stop(config.http.shutdownTimeoutMs);
     await app.close();
+    await tracing?.shutdown().catch((error: unknown) => { logger.warn({ err: error }, 'the last spans could not be exported'); });
     logger.info('stopped');
     logger.flush();
     process.exit(0);

@@ -36,6 +36,7 @@ import { guardClientAddresses, guardClientGrants } from './token-endpoint/rate-l
 import { createResourceIndicators } from './token-endpoint/resource-indicators.ts';
 import { auditTokenEndpoint } from './token-endpoint/token-audit.ts';
 import { countTokenRequests } from './token-endpoint/token-metrics.ts';
+import { traceTokenRequests } from './token-endpoint/token-span.ts';
 import { unauthorizedClientForDisallowedGrants } from './token-endpoint/unauthorized-client.ts';
 import { registerWeChatGrant } from './token-endpoint/wechat-code.grant.ts';
 
@@ -127,7 +128,8 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const documents = createDocumentCache({ version: () => keysVersion });
 
   return {
-    middleware: [documents, addressGuard, mount(provider)],
+    // The token request's span first, so the rate limits, the WeChat call and the queries are inside it.
+    middleware: [traceTokenRequests(), documents, addressGuard, mount(provider)],
     authenticateBearer: createBearerAuthenticator(provider),
     publicJwks: () => keyRing.publicJwks(),
     hasSigningKeys: () => keyRing.current().keys.length > 0,

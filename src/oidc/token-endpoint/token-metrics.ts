@@ -17,10 +17,12 @@ const GRANTS: Readonly<Record<string, TokenGrant>> = {
   client_credentials: 'client_credentials',
 };
 
-function grantOf(ctx: KoaContextWithOIDC): TokenGrant {
-  const grantType = (ctx.oidc.params as Readonly<Record<string, unknown>> | undefined)?.['grant_type'];
+/** The grant_type parameter as one of a fixed list (it is attacker-controlled: never a label or attribute verbatim). */
+export function grantLabel(grantType: unknown): TokenGrant {
   return (typeof grantType === 'string' ? GRANTS[grantType] : undefined) ?? 'other';
 }
+
+const grantOf = (ctx: KoaContextWithOIDC): TokenGrant => grantLabel((ctx.oidc.params as Readonly<Record<string, unknown>> | undefined)?.['grant_type']);
 
 /** ctx.oidc.client is set only once the registry found the client, so its id is always a registered one. */
 const clientOf = (ctx: KoaContextWithOIDC): string | undefined => ctx.oidc.client?.clientId;
