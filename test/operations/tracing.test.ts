@@ -74,6 +74,9 @@ describe('tracing', { timeout: 120_000 }, () => {
     expect(login?.attributes).toMatchObject({ 'oauth.client_id': 'sandbox-miniprogram', 'http.response.status_code': 200 });
     expect(refresh?.attributes).toMatchObject({ 'oauth.client_id': 'sandbox-miniprogram', 'http.response.status_code': 200 });
     if (login === undefined || refresh === undefined) throw new Error('no token spans');
+    // Incoming HTTP: a server span (OTLP kind 2) is the token span's parent.
+    const server = spans.find((span) => span.spanId === login.parentSpanId);
+    expect({ kind: server?.kind, path: server?.attributes['url.path'] ?? server?.attributes['http.target'] }).toEqual({ kind: 2, path: '/token' });
 
     // The WeChat call is the login's child, with its endpoint and errcode; the fetch below it has a redacted URL.
     const below = descendantsOf(spans, login);
