@@ -2,6 +2,7 @@
 // scraped over real HTTP after real logins through openid-client, the WeChat simulator on its socket
 // and a real PostgreSQL; the values must move by what the requests did, with bounded labels only.
 import * as oidc from 'openid-client';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { adminApi } from '../support/admin-api.ts';
 import { discover, postToken, verifyIdToken, WECHAT_GRANT, wechatLogin } from '../support/oidc-client.ts';
@@ -16,9 +17,19 @@ async function arrange(app: TestApp): Promise<{ serviceSecret: string }> {
   await app.admin.resourceServers.add({ uri: API, scopes: 'read write' });
   app.wechat.registerApp({ appId: APP_ID, secret: APP_SECRET, kind: 'miniprogram' });
   await app.admin.apps.upsert({ appId: APP_ID, kind: 'miniprogram', secret: APP_SECRET });
-  await app.admin.clients.register({ type: 'miniprogram', clientId: 'mp-1', wechatAppId: APP_ID, scope: 'openid profile offline_access', resources: { [API]: 'read' }, defaultResource: API });
+  await app.admin.clients.register({ type: 'miniprogram', clientId: 'mp-1', wechatAppId: APP_ID, scope: 'openid profile offline_access phone', resources: { [API]: 'read' }, defaultResource: API });
   const service = await app.admin.clients.register({ type: 'service', clientId: 'svc-1', resources: { [API]: 'read' }, defaultResource: API });
   return { serviceSecret: service.clientSecret ?? '' };
+}
+
+async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
 }
 
 function metricsUrlOf(app: TestApp): string {
@@ -153,5 +164,41 @@ describe('metrics after logins', () => {
     expect(valueOf(samples, 'wxbridge_rate_limit_rejections_total', { limit: 'client' })).toBe(1);
     expect(valueOf(samples, 'wxbridge_rate_limit_rejections_total', { limit: 'ip' })).toBe(0);
     expect(valueOf(samples, 'wxbridge_token_requests_total', { grant: 'client_credentials', client_id: 'svc-1', reason: 'temporarily_unavailable' })).toBe(1);
+  });
+
+  it('count central access-token refreshes, forced ones apart', async () => {
+    const app = await startTestApp({ env: { WXBRIDGE_METRICS_PORT: '0' } });
+    await arrange(app);
+    const url = metricsUrlOf(app);
+    const mp = await discover(app.issuer, 'mp-1');
+    const withPhone = (user: string): Promise<unknown> => wechatLogin(mp, {
+      code: app.wechat.issueCode({ appId: APP_ID, user }), scope: 'openid phone', phone_code: app.wechat.issuePhoneCode({ appId: APP_ID, user }).code,
+    });
+    await withPhone('ann'); // the first phone call fetches the app's token
+    await withPhone('bob'); // reuses it
+    expect(app.wechat.invalidateAccessTokens({ appId: APP_ID })).toBeGreaterThan(0);
+    await withPhone('cy'); // WeChat rejects the token: one forced refresh, one retry
+    const { samples } = await scrape(url);
+    expect(valueOf(samples, 'wxbridge_wechat_access_token_refreshes_total', { forced: 'false' })).toBe(1);
+    expect(valueOf(samples, 'wxbridge_wechat_access_token_refreshes_total', { forced: 'true' })).toBe(1);
+    expect(valueOf(samples, 'wxbridge_wechat_calls_total', { endpoint: 'stable_token', errcode: '0' })).toBe(2);
+    expect(valueOf(samples, 'wxbridge_wechat_calls_total', { endpoint: 'getuserphonenumber', errcode: '0' })).toBe(3);
+    expect(valueOf(samples, 'wxbridge_wechat_calls_total', { endpoint: 'getuserphonenumber' })).toBe(4);
+  });
+
+  it('count audit rows lost when their INSERT fails, while the login still succeeds', async () => {
+    const app = await startTestApp({ env: { WXBRIDGE_METRICS_PORT: '0' } });
+    await arrange(app);
+    const url = metricsUrlOf(app);
+    const mp = await discover(app.issuer, 'mp-1');
+    await wechatLogin(mp, { code: app.wechat.issueCode({ appId: APP_ID, user: 'ann' }) });
+    const written = await scrapeUntil(url, (s) => valueOf(s, 'wxbridge_audit_rows_written_total') >= 1);
+    // Every new audit row now violates a constraint: the database refuses the INSERT, as in an outage of that table.
+    await withClient(app.database.url, (client) => client.query('alter table audit_events add constraint refuse_rows check (false) not valid'));
+    await wechatLogin(mp, { code: app.wechat.issueCode({ appId: APP_ID, user: 'bob' }) });
+    const after = await scrapeUntil(url, (s) => valueOf(s, 'wxbridge_audit_rows_lost_total') >= 1);
+    expect(valueOf(after, 'wxbridge_audit_rows_lost_total')).toBe(1);
+    expect(valueOf(after, 'wxbridge_audit_rows_written_total')).toBe(valueOf(written, 'wxbridge_audit_rows_written_total'));
+    expect(valueOf(after, 'wxbridge_token_requests_total', { client_id: 'mp-1', outcome: 'success' })).toBe(2);
   });
 });
