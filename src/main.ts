@@ -31,7 +31,7 @@ if (cluster.isPrimary && config.workers > 1) {
 
 /** A known cause (port taken, database unreachable, migrations pending) is one line and its exit code (README); anything else is logged whole. */
 function failToStart(error: unknown): never {
-  const failure = describeStartupFailure(error, { port: config.http.port, databaseUrl: config.database.url });
+  const failure = describeStartupFailure(error, { port: config.http.port, metricsPort: config.metrics.port, databaseUrl: config.database.url });
   if (failure === undefined) logger.fatal({ err: error }, 'wxbridge failed to start');
   else process.stderr.write(`wxbridge cannot start: ${failure.message}\n`);
   logger.flush();
