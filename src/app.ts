@@ -17,11 +17,18 @@ import { createHealthRoutes } from './http/health.routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createAccountRoutes } from './me/account.routes.ts';
 import { createMeRoutes } from './me/me.routes.ts';
+import { readPoolUsage } from './db/pool-usage.ts';
+import { createHttpMetrics } from './metrics/http-metrics.ts';
+import { listenForScrapes } from './metrics/metrics-listener.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import { PROVIDER_DOCUMENTS } from './oidc/document-cache.ts';
 import { createOidc } from './oidc/oidc.ts';
+import { CLIENT_AUTH_ROUTES } from './oidc/token-endpoint/rate-limit-guards.ts';
 import { startPeriodicTask } from './periodic-task.ts';
 import { SANDBOX_APP_ID, startSandbox, type SandboxSimulatorRef } from './sandbox/sandbox.ts';
 import { openSandboxSimulator, SANDBOX_OFF_DESCRIPTION } from './sandbox/sandbox-decision.ts';
-import { createServices } from './services.ts';
+import { createServices, type Services } from './services.ts';
+import type { Orm } from './db/orm.ts';
 
 export interface AppOverrides {
   /** The port the server already listens on, for the default issuer http://localhost:<port>. */
@@ -34,6 +41,11 @@ export interface AppOverrides {
    * the primary decided the sandbox is off. Undefined: this process decides and runs its own.
    */
   readonly sandboxSimulator?: SandboxSimulatorRef | null;
+  /**
+   * Worker mode: false, the primary serves /metrics for every worker (src/cluster/cluster-metrics.ts).
+   * Default: this process opens the WXBRIDGE_METRICS_PORT listener itself.
+   */
+  readonly metricsListener?: boolean;
 }
 
 export interface App {
@@ -41,6 +53,10 @@ export interface App {
   readonly logger: Logger;
   readonly callback: (req: IncomingMessage, res: ServerResponse) => void;
   readonly sandboxEnabled: boolean;
+  /** This process's Prometheus registry (a worker hands it to its primary). */
+  readonly metrics: Metrics['registry'];
+  /** Where this process serves /metrics, when it does. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -76,6 +92,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     releases.push(() => housekeeping.stop());
 
+    const metricsUrl = await exposeMetrics(config, overrides, { ...services, orm: database.orm, releases });
+
     const koa = new Koa();
     // X-Forwarded-* only from as many proxy hops as configured (ADR 0014).
     koa.proxy = config.http.trustProxy > 0;
@@ -84,6 +102,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       { name: 'database', check: () => database.isReachable() },
       { name: 'keys', check: () => Promise.resolve(oidc.hasSigningKeys()) },
     ]);
+    // Outermost: it sees the status the error middleware settles on, and the time of everything.
+    koa.use(createHttpMetrics({ metrics: services.metrics, fixedRoutes: [...PROVIDER_DOCUMENTS, ...CLIENT_AUTH_ROUTES] }));
     koa.use(createErrorMiddleware(logger, isDatabaseUnavailable));
     koa.use(health.routes());
     if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
@@ -102,10 +122,43 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // Koa's handler answers its own errors; nothing is left for the caller to await.
       callback: (req, res) => { void handle(req, res); },
       sandboxEnabled: sandbox !== undefined,
+      metrics: services.metrics.registry,
+      metricsUrl,
       close: release,
     };
   } catch (error) {
     await release();
     throw error;
   }
+}
+
+/**
+ * With WXBRIDGE_METRICS_PORT set: the scrape-time readings (pool, signing keys, process) and, unless a
+ * cluster primary serves them, the /metrics listener (design.md §9). Returns the listener's URL.
+ */
+async function exposeMetrics(
+  config: Config,
+  overrides: AppOverrides,
+  deps: Pick<Services, 'metrics' | 'keyStore' | 'clock' | 'logger'> & { orm: Orm; releases: (() => Promise<void>)[] },
+): Promise<string | undefined> {
+  const { metrics } = deps;
+  if (config.metrics.port === undefined) return undefined;
+  metrics.collectProcessMetrics();
+  metrics.trackDbPool(() => readPoolUsage(deps.orm));
+  metrics.trackSigningKeys(async () => {
+    const now = deps.clock.now();
+    // Age since the key began signing (pending keys: 0); removed keys are no longer published.
+    return (await deps.keyStore.list()).flatMap((key) => (key.state === 'removed' ? [] : [{
+      kid: key.kid, alg: key.alg, state: key.state, ageSeconds: Math.max(0, (now - key.activatesAt.getTime()) / 1000),
+    }]));
+  });
+  if (overrides.metricsListener === false) return undefined;
+  const listener = await listenForScrapes({
+    port: config.metrics.port, host: config.metrics.host,
+    source: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
+    onError: (error) => { deps.logger.error({ err: error }, 'metrics collection failed'); },
+  });
+  deps.releases.push(() => listener.close());
+  deps.logger.info({ url: listener.url }, 'serving Prometheus metrics');
+  return listener.url;
 }

@@ -42,6 +42,8 @@ describe('loadConfig defaults', () => {
       oidc: { accessTokenTtl: 600, idTokenTtl: 3600, refreshTokenTtl: 2_592_000, cleanupIntervalMs: 60_000 },
       log: { level: 'info' },
       rateLimit: { windowSeconds: 60, perClient: 0, perIp: 0, authFailuresPerIp: 20, redisUrl: undefined, redisKeyPrefix: 'wxbridge:' },
+      metrics: { port: undefined, host: '127.0.0.1' },
+      tracing: { otlpEndpoint: undefined, serviceName: 'wxbridge' },
     } satisfies Config);
   });
 
@@ -101,6 +103,10 @@ describe('loadConfig overrides', () => {
     ['WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP', '0', (c) => c.rateLimit.authFailuresPerIp, 0],
     ['REDIS_URL', 'redis://127.0.0.1:6379/2', (c) => c.rateLimit.redisUrl, 'redis://127.0.0.1:6379/2'],
     ['WXBRIDGE_REDIS_KEY_PREFIX', 'shop:', (c) => c.rateLimit.redisKeyPrefix, 'shop:'],
+    ['WXBRIDGE_METRICS_PORT', '9464', (c) => c.metrics.port, 9464],
+    ['WXBRIDGE_METRICS_HOST', '0.0.0.0', (c) => c.metrics.host, '0.0.0.0'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://collector:4318/', (c) => c.tracing.otlpEndpoint, 'http://collector:4318'],
+    ['OTEL_SERVICE_NAME', 'wxbridge-eu', (c) => c.tracing.serviceName, 'wxbridge-eu'],
   ])('%s=%s is applied', (variable, value, read, expected) => {
     expect(read(loadConfig({ [variable]: value }))).toEqual(expected);
   });
@@ -112,7 +118,7 @@ describe('loadConfig overrides', () => {
       'WXBRIDGE_ADMIN_TOKEN_TTL', 'WXBRIDGE_SHUTDOWN_TIMEOUT_MS', 'WXBRIDGE_LOG_LEVEL', 'WXBRIDGE_WORKERS', 'WXBRIDGE_LOOKUP_CACHE_TTL_MS',
       'WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS', 'WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS', 'WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'WXBRIDGE_TRUST_PROXY',
       'WXBRIDGE_RATE_LIMIT_WINDOW_S', 'WXBRIDGE_RATE_LIMIT_PER_CLIENT', 'WXBRIDGE_RATE_LIMIT_PER_IP', 'WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP',
-      'REDIS_URL', 'WXBRIDGE_REDIS_KEY_PREFIX']);
+      'REDIS_URL', 'WXBRIDGE_REDIS_KEY_PREFIX', 'WXBRIDGE_METRICS_PORT', 'WXBRIDGE_METRICS_HOST', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME']);
     expect([...CONFIG_VARIABLES].sort()).toEqual([...tested].sort());
   });
 

@@ -51,6 +51,11 @@ const EnvSchema = z.object({
   WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: integer(0, 1_000_000).default(20),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL is required' }).optional().describe('Redis for the rate-limit counters; unset: PostgreSQL'),
   WXBRIDGE_REDIS_KEY_PREFIX: z.string().min(1).max(64).default('wxbridge:'),
+  // Operations (design.md §9): metrics on their own listener, never the public port; traces only when asked for.
+  WXBRIDGE_METRICS_PORT: integer(0, 65_535).optional().describe('port of the Prometheus /metrics listener; unset: off'),
+  WXBRIDGE_METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('address the /metrics listener binds to'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional().describe('OTLP/HTTP collector base URL; unset: no tracing'),
+  OTEL_SERVICE_NAME: z.string().min(1).max(128).default('wxbridge'),
 });
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -85,6 +90,10 @@ export interface Config {
   };
   readonly log: { readonly level: string };
   readonly rateLimit: RateLimitConfig;
+  /** The /metrics listener (port undefined: off). */
+  readonly metrics: { readonly port: number | undefined; readonly host: string };
+  /** OTLP/HTTP trace export (otlpEndpoint undefined: off). */
+  readonly tracing: { readonly otlpEndpoint: string | undefined; readonly serviceName: string };
 }
 
 export interface HttpTimeouts { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number }
@@ -186,6 +195,8 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       redisUrl: e.REDIS_URL,
       redisKeyPrefix: e.WXBRIDGE_REDIS_KEY_PREFIX,
     },
+    metrics: { port: e.WXBRIDGE_METRICS_PORT, host: e.WXBRIDGE_METRICS_HOST },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/$/, ''), serviceName: e.OTEL_SERVICE_NAME },
   };
 }
 

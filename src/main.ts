@@ -4,6 +4,7 @@
  * worker runs serve(), on the database and sandbox simulator the primary set up.
  */
 import cluster from 'node:cluster';
+import { shareMetricsWithPrimary } from './cluster/cluster-metrics.ts';
 import { announceReady, requestWorkerSetup } from './cluster/worker-setup.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './http/server.ts';
@@ -30,7 +31,7 @@ if (cluster.isPrimary && config.workers > 1) {
 
 /** A known cause (port taken, database unreachable, migrations pending) is one line and its exit code (README); anything else is logged whole. */
 function failToStart(error: unknown): never {
-  const failure = describeStartupFailure(error, { port: config.http.port, databaseUrl: config.database.url });
+  const failure = describeStartupFailure(error, { port: config.http.port, metricsPort: config.metrics.port, databaseUrl: config.database.url });
   if (failure === undefined) logger.fatal({ err: error }, 'wxbridge failed to start');
   else process.stderr.write(`wxbridge cannot start: ${failure.message}\n`);
   logger.flush();
@@ -39,9 +40,15 @@ function failToStart(error: unknown): never {
 
 async function serve(): Promise<void> {
   const setup = cluster.isWorker ? await requestWorkerSetup() : undefined;
+  // Before the app's modules load, so the instrumentations see pg and http load (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  const tracing = config.tracing.otlpEndpoint === undefined ? undefined : (await import('./tracing/tracing.ts')).startTracing(config.tracing);
   const { createApp } = await import('./app.ts');
   const http = await listen(config.http.port, undefined, config.http.timeouts).catch(failToStart);
-  const app = await createApp(config, { listeningPort: http.port, logger, ...(setup === undefined ? {} : { sandboxSimulator: setup.sandbox }) }).catch(failToStart);
+  // A worker's metrics are served by the primary, summed over every worker (src/cluster/cluster-metrics.ts).
+  const app = await createApp(config, {
+    listeningPort: http.port, logger, ...(setup === undefined ? {} : { sandboxSimulator: setup.sandbox, metricsListener: false }),
+  }).catch(failToStart);
+  if (cluster.isWorker && config.metrics.port !== undefined) shareMetricsWithPrimary(app.metrics);
   http.handle(app.callback);
   logger.info({ port: http.port, issuer: app.issuer }, `wxbridge listening on ${app.issuer}`);
   if (cluster.isWorker) announceReady();
@@ -53,6 +60,7 @@ async function serve(): Promise<void> {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     await http.stop(config.http.shutdownTimeoutMs);
     await app.close();
+    await tracing?.shutdown().catch((error: unknown) => { logger.warn({ err: error }, 'the last spans could not be exported'); });
     logger.info('stopped');
     logger.flush();
     process.exit(0);

@@ -27,6 +27,8 @@ import { loadOrCreateDevMasterKey } from './keys/dev-master-key.ts';
 import { createKeyStore } from './keys/key-store.ts';
 import { createSecretBox } from './keys/secret-box.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { recordWeChatCall } from './metrics/wechat-call-metrics.ts';
 import { createGrantRevocation } from './oidc/storage/grant-revocation.ts';
 import { createAccessTokenRepository } from './wechat-apps/wechat-access-token.repository.ts';
 import { createWeChatAccessTokens } from './wechat-apps/wechat-access-tokens.ts';
@@ -53,6 +55,8 @@ export function createServices(deps: ServiceDeps) {
   const { config, logger, clock } = deps;
   const em = (): EntityManager => deps.orm.em.fork();
   const now = (): Date => dateOf(clock);
+  // This process's Prometheus registry (design.md §9); served by app.ts when WXBRIDGE_METRICS_PORT is set.
+  const metrics = createMetrics();
   const secretBox = createSecretBox(config.keys.masterKey ?? loadOrCreateDevMasterKey(config.dataDir));
 
   // Looked up on every token request: reused for ≤ 1 s, so admin changes reach every worker within that (ADR 0012).
@@ -61,7 +65,7 @@ export function createServices(deps: ServiceDeps) {
   const clients = createClientRegistry({ em, resourceServers, cacheTtlMs, clock });
   const apps = createWeChatAppRegistry({ em, secretBox, cacheTtlMs, clock });
   const keyStore = createKeyStore({ em, secretBox, now });
-  const audit = createAuditLog({ em, logger, now });
+  const audit = createAuditLog({ em, logger, now, observer: metrics.audit });
   const accounts = createAccountRepository({ em });
   const grants = createGrantRevocation({ em });
   const deletion = createAccountDeletion({ em, grants, audit });
@@ -71,11 +75,15 @@ export function createServices(deps: ServiceDeps) {
   const wechat = createWeChatClient({
     baseUrl: deps.wechatApiBaseUrl ?? config.wechat.apiBaseUrl,
     timeoutMs: config.wechat.timeoutMs,
-    onCall: (event) => { logger.debug({ wechat: event }, 'WeChat call'); },
+    onCall: (event) => {
+      logger.debug({ wechat: event }, 'WeChat call');
+      recordWeChatCall(metrics, event);
+    },
   });
   // design.md §4: one shared WeChat access token per app, for getuserphonenumber (and later wxa APIs).
   const accessTokens = createWeChatAccessTokens({
     em, tokens: createAccessTokenRepository(), wechat, apps, secretBox, now, lockTimeoutMs: 2 * config.wechat.timeoutMs + 1000,
+    onRefresh: (forced) => { metrics.countAccessTokenRefresh(forced); },
   });
   const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit });
   const loginCodes = createLoginCodeLedger({ em, now });
@@ -88,6 +96,7 @@ export function createServices(deps: ServiceDeps) {
     issuer: deps.issuer,
     dormantApps: deps.dormantApps ?? new Map<string, string>(),
     em,
+    metrics,
     secretBox,
     keyStore,
     clients,

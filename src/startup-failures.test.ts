@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
 import { describeStartupFailure } from './startup-failures.ts';
 
-const context = { port: 3000, databaseUrl: 'postgres://shop:s3cret-pw@db.internal:6432/shop' };
+const context = { port: 3000, metricsPort: 9464, databaseUrl: 'postgres://shop:s3cret-pw@db.internal:6432/shop' };
 const coded = (message: string, fields: Record<string, unknown>): Error => Object.assign(new Error(message), fields);
 
 describe('describeStartupFailure (issue 18 #3)', () => {
   it.each<[string, unknown, number, string]>([
     ['a taken port', coded('listen EADDRINUSE: address already in use :::3400', { code: 'EADDRINUSE', syscall: 'listen', port: 3400 }), 71, 'port 3400 is already in use'],
+    ['a taken metrics port', coded('listen EADDRINUSE: address already in use 127.0.0.1:9464', { code: 'EADDRINUSE', syscall: 'listen', port: 9464 }), 71,
+      'port 9464 is already in use (another wxbridge or another program listens on it): stop that, or start on a free port with WXBRIDGE_METRICS_PORT=<port>'],
     ['a privileged port', coded('listen EACCES: permission denied 0.0.0.0:80', { code: 'EACCES', syscall: 'listen', port: 80 }), 71, 'not permitted to listen on port 80'],
     ['a refused connection, wrapped', new Error('driver failed', { cause: new AggregateError([coded('connect ECONNREFUSED 10.0.0.5:6432', { code: 'ECONNREFUSED' })]) }), 69,
       'cannot reach PostgreSQL at db.internal:6432/shop: connection refused'],

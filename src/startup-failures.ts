@@ -16,6 +16,8 @@ export interface StartupFailure {
 
 export interface StartupContext {
   readonly port: number;
+  /** WXBRIDGE_METRICS_PORT, if set: a taken metrics port names its own variable. */
+  readonly metricsPort?: number | undefined;
   /** DATABASE_URL, if set (only its host, port and database name are ever shown). */
   readonly databaseUrl: string | undefined;
 }
@@ -30,9 +32,10 @@ export function describeStartupFailure(error: unknown, context: StartupContext):
   if (code === 'EADDRINUSE' || (code === 'EACCES' && (cause as { syscall?: unknown }).syscall === 'listen')) {
     const listened = (cause as { port?: unknown }).port;
     const port = typeof listened === 'number' ? listened : context.port;
+    const variable = port === context.metricsPort && port !== context.port ? 'WXBRIDGE_METRICS_PORT' : 'PORT';
     return { exitCode: STARTUP_EXIT.portUnavailable, message: code === 'EADDRINUSE'
-      ? `port ${port} is already in use (another wxbridge or another program listens on it): stop that, or start on a free port with PORT=<port>`
-      : `not permitted to listen on port ${port} (ports below 1024 need privileges): set PORT to 1024 or above` };
+      ? `port ${port} is already in use (another wxbridge or another program listens on it): stop that, or start on a free port with ${variable}=<port>`
+      : `not permitted to listen on port ${port} (ports below 1024 need privileges): set ${variable} to 1024 or above` };
   }
   const where = databaseLocation(context.databaseUrl);
   // PostgreSQL's own messages name the database or the user, never the password.

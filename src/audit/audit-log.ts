@@ -77,7 +77,15 @@ interface AuditRow {
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(withoutSecrets(value)));
 
-export function createAuditLog(deps: { em: () => EntityManager; logger: Logger; now: () => Date }): AuditLog {
+export interface AuditLogDeps {
+  readonly em: () => EntityManager;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** Told how many rows each INSERT wrote or lost (metrics: design.md §9); must not throw. */
+  readonly observer?: { onRowsWritten(count: number): void; onRowsLost(count: number): void };
+}
+
+export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const queue: Pending[] = [];
   let writing: Promise<void> | undefined;
 
@@ -92,7 +100,10 @@ export function createAuditLog(deps: { em: () => EntityManager; logger: Logger; 
       for (const { entry } of batch) {
         deps.logger.error({ err: error, audit: { action: entry.action, actor: entry.actor, outcome: entry.outcome } }, 'audit event could not be recorded');
       }
+      deps.observer?.onRowsLost(batch.length);
+      return;
     }
+    deps.observer?.onRowsWritten(batch.length);
   }
 
   async function drain(): Promise<void> {

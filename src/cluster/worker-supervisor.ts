@@ -24,6 +24,8 @@ export interface WorkerSupervisorDeps {
 export interface WorkerSupervisor {
   /** The pids of the live workers. */
   pids(): number[];
+  /** The workers that announced they serve (built their app). */
+  serving(): Worker[];
   stop(graceMs: number): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function superviseWorkers(deps: WorkerSupervisorDeps): WorkerSupervisor {
   for (let i = 0; i < deps.count; i += 1) fork();
 
   return {
+    serving: () => [...live.values()].filter((worker) => serving.has(worker.id)),
     pids: () => [...live.values()].map((worker) => worker.process.pid).filter((pid): pid is number => pid !== undefined),
     async stop(graceMs) {
       stopping = true;

@@ -19,6 +19,7 @@ import { logUnavailable } from '../temporarily-unavailable.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { openTokenRateLimits } from '../rate-limits/token-rate-limits.ts';
 import { createBearerAuthenticator, type AuthenticateBearer } from './bearer-authentication.ts';
 import { buildOidcConfiguration } from './configuration.ts';
@@ -34,6 +35,8 @@ import { createLoginAccountMemo } from './token-endpoint/login-account-memo.ts';
 import { guardClientAddresses, guardClientGrants } from './token-endpoint/rate-limit-guards.ts';
 import { createResourceIndicators } from './token-endpoint/resource-indicators.ts';
 import { auditTokenEndpoint } from './token-endpoint/token-audit.ts';
+import { countTokenRequests } from './token-endpoint/token-metrics.ts';
+import { traceTokenRequests } from './token-endpoint/token-span.ts';
 import { unauthorizedClientForDisallowedGrants } from './token-endpoint/unauthorized-client.ts';
 import { registerWeChatGrant } from './token-endpoint/wechat-code.grant.ts';
 
@@ -53,6 +56,7 @@ export interface OidcDeps {
   readonly audit: Pick<AuditLog, 'record'>;
   /** WeChat apps whose logins are refused, with the reason. */
   readonly dormantApps: ReadonlyMap<string, string>;
+  readonly metrics: Pick<Metrics, 'countTokenRequest' | 'countRateLimitRejection'>;
 }
 
 export interface Oidc {
@@ -100,19 +104,21 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
 
   // What wxbridge adds to oidc-provider, in the order a token request meets it:
   // 1. in front of the provider: the per-address rate limit; failed client authentication counted after.
-  const addressGuard = guardClientAddresses(rateLimits);
+  const rejected = (limit: Parameters<Metrics['countRateLimitRejection']>[0]): void => { deps.metrics.countRateLimitRejection(limit); };
+  const addressGuard = guardClientAddresses(rateLimits, rejected);
   // 2. the grants oidc-provider does not have: the WeChat login code (design.md §1).
   registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn, dormantApps: deps.dormantApps });
   // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit.
-  guardClientGrants(provider, rateLimits);
+  guardClientGrants(provider, rateLimits, rejected);
   // 4. after the provider rendered its answer: corrections, in this order.
   rewriteResponses(provider, [
     databaseOutagesAs503(provider, isDatabaseUnavailable), // a PostgreSQL outage is transient: 503 + Retry-After
     unauthorizedClientForDisallowedGrants, // RFC 6749 §5.2's name for a grant the client may not use
     boundedJwksCaching,
   ]);
-  // 5. every outcome, success or failure, in the audit log.
+  // 5. every outcome, success or failure, in the audit log and the metrics.
   auditTokenEndpoint(provider, { audit: deps.audit });
+  countTokenRequests(provider, { metrics: deps.metrics });
   // 6. signing keys follow rotations made by any instance or the CLI.
   const keyReload = followSigningKeys({ provider, keyRing, intervalMs: config.keys.reloadIntervalMs, logger, clock });
 
@@ -122,7 +128,8 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const documents = createDocumentCache({ version: () => keysVersion });
 
   return {
-    middleware: [documents, addressGuard, mount(provider)],
+    // The token request's span first, so the rate limits, the WeChat call and the queries are inside it.
+    middleware: [traceTokenRequests(), documents, addressGuard, mount(provider)],
     authenticateBearer: createBearerAuthenticator(provider),
     publicJwks: () => keyRing.publicJwks(),
     hasSigningKeys: () => keyRing.current().keys.length > 0,

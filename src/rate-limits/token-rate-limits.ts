@@ -13,7 +13,10 @@ import type { Logger } from '../logger.ts';
 import { createPostgresCounterStore } from './postgres-counter-store.ts';
 import { createSharedCounters, type CounterStore, type SharedCounters, type WindowCount } from './shared-counters.ts';
 
-export type Verdict = { readonly limited: false } | { readonly limited: true; readonly retryAfterSeconds: number };
+/** Which limit refused a request (the `limit` label of wxbridge_rate_limit_rejections_total). */
+export type LimitName = 'ip' | 'client' | 'auth_failure';
+
+export type Verdict = { readonly limited: false } | { readonly limited: true; readonly retryAfterSeconds: number; readonly limit: LimitName };
 
 export interface TokenRateLimits {
   /** Before anything else on the token, introspection and revocation endpoints. */
@@ -46,18 +49,18 @@ async function openRedisCounterStore(options: { url: string; keyPrefix: string; 
 }
 
 export function createTokenRateLimits(limits: RateLimitConfig, counters: SharedCounters, clock: Clock): TokenRateLimits {
-  const limitedUntil = (resetAt: number): Verdict => ({ limited: true, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - clock.now()) / 1000)) });
-  const verdict = (seen: WindowCount, limit: number): Verdict => (limit > 0 && seen.count > limit ? limitedUntil(seen.resetAt) : ALLOWED);
+  const limitedUntil = (resetAt: number, limit: LimitName): Verdict => ({ limited: true, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - clock.now()) / 1000)), limit });
+  const verdict = (seen: WindowCount, max: number, limit: LimitName): Verdict => (max > 0 && seen.count > max ? limitedUntil(seen.resetAt, limit) : ALLOWED);
   return {
     async checkAddress(ip) {
       // Local knowledge only (no round trip): an instance learns other instances' failures from an
       // address at its own first failure from it, so a guesser gains at most one try per instance.
       const failures = counters.peek(keyOf('auth-failures', ip));
-      if (limits.authFailuresPerIp > 0 && failures.count >= limits.authFailuresPerIp) return limitedUntil(failures.resetAt);
-      return limits.perIp > 0 ? verdict(await counters.add(keyOf('ip', ip), 1), limits.perIp) : ALLOWED;
+      if (limits.authFailuresPerIp > 0 && failures.count >= limits.authFailuresPerIp) return limitedUntil(failures.resetAt, 'auth_failure');
+      return limits.perIp > 0 ? verdict(await counters.add(keyOf('ip', ip), 1), limits.perIp, 'ip') : ALLOWED;
     },
     async checkClient(clientId) {
-      return limits.perClient > 0 ? verdict(await counters.add(keyOf('client', clientId), 1), limits.perClient) : ALLOWED;
+      return limits.perClient > 0 ? verdict(await counters.add(keyOf('client', clientId), 1), limits.perClient, 'client') : ALLOWED;
     },
     async recordAuthFailure(ip) {
       if (limits.authFailuresPerIp > 0) await counters.add(keyOf('auth-failures', ip), 1);

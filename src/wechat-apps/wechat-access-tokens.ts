@@ -54,6 +54,8 @@ export function createWeChatAccessTokens(deps: {
   lockTimeoutMs: number;
   /** The time refresh and expiry are judged by. */
   now: () => Date;
+  /** Told of every stable_token call this instance makes (metrics, design.md §9); forced: after a rejection. */
+  onRefresh?: (forced: boolean) => void;
 }): WeChatAccessTokens {
   const open = (row: StoredAccessToken): CachedToken => ({ token: deps.secretBox.open(row.tokenCiphertext, tokenContext(row.appId)), generation: row.generation });
 
@@ -66,6 +68,7 @@ export function createWeChatAccessTokens(deps: {
   }
 
   async function fetchAndStore(em: EntityManager, appId: string, secret: string, row: StoredAccessToken | null, mode: RefreshMode): Promise<CachedToken> {
+    deps.onRefresh?.(mode.force);
     const fetched = await deps.wechat.fetchStableToken({ appId, secret, forceRefresh: mode.force });
     const fetchedAt = deps.now();
     const next: StoredAccessToken = {

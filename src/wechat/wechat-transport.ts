@@ -1,6 +1,7 @@
 // One call to a WeChat endpoint: URL, method, JSON body, timeout, body parsing and the success-vs-error
 // rule, with every outcome reported to an observer (shared/docs/wechat-api.md §1, §12 robust-client rules).
 // Nothing here retries: code exchanges are single-use (§3.3), token retries live with the token cache.
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { readWeChatBody, readWeChatImageOrJson, type WeChatImage } from './wechat-body.ts';
 import { WeChatError } from './wechat-errors.ts';
@@ -63,8 +64,31 @@ export function callWeChatForImage(transport: Transport, request: WeChatRequest)
   });
 }
 
+/**
+ * One request, read by `decode`, in its own span (a no-op unless tracing is on): endpoint, app id and
+ * errcode only — the URL with its secret and code stays out (the fetch span below it is redacted).
+ */
+function exchange<T>(transport: Transport, request: WeChatRequest, decode: (response: Response) => Promise<T>): Promise<T> {
+  return trace.getTracer('wxbridge').startActiveSpan(`wechat.${request.endpoint}`, {
+    kind: SpanKind.CLIENT, attributes: { 'wechat.endpoint': request.endpoint, 'wechat.app_id': request.appId },
+  }, async (span) => {
+    try {
+      const payload = await exchangeReported(transport, request, decode);
+      span.setAttribute('wechat.errcode', 0);
+      return payload;
+    } catch (error) {
+      const weChatError = error as WeChatError;
+      span.setAttributes({ 'wechat.outcome': weChatError.code, ...(weChatError.errcode === undefined ? {} : { 'wechat.errcode': weChatError.errcode }) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: weChatError.code });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
 /** One request, read by `decode`; every outcome is reported to `onCall` and failures are WeChatErrors. */
-async function exchange<T>(transport: Transport, request: WeChatRequest, decode: (response: Response) => Promise<T>): Promise<T> {
+async function exchangeReported<T>(transport: Transport, request: WeChatRequest, decode: (response: Response) => Promise<T>): Promise<T> {
   const query = new URLSearchParams(request.query).toString();
   const url = `${transport.baseUrl}${paths[request.endpoint]}${query === '' ? '' : `?${query}`}`;
   const started = performance.now();

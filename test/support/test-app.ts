@@ -32,6 +32,8 @@ export interface TestApp {
   readonly config: Config;
   /** The app's clock: advance it to let a TTL pass (never sleep). */
   readonly clock: TestClock;
+  /** The app's own /metrics listener, when WXBRIDGE_METRICS_PORT is in `env` (use '0'). */
+  metricsUrl(): string | undefined;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   return {
     baseUrl, issuer: baseUrl, wechat, database, admin, masterKey, logs: captured.lines, config, clock,
+    metricsUrl: () => app?.metricsUrl,
     async restart() {
       await stopApp();
       http = await listen(Number(new URL(baseUrl).port), '127.0.0.1', timeouts);

@@ -7,17 +7,21 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { answerTemporarilyUnavailable } from '../../temporarily-unavailable.ts';
-import type { TokenRateLimits } from '../../rate-limits/token-rate-limits.ts';
+import type { LimitName, TokenRateLimits } from '../../rate-limits/token-rate-limits.ts';
 import { guardGrantHandlers } from '../oidc-provider-seam.ts';
 import { temporarilyUnavailableError } from './temporarily-unavailable-error.ts';
 
 export const RATE_LIMITED_DESCRIPTION = 'too many requests; retry after the Retry-After interval';
 
 /** oidc-provider's default routes that authenticate clients (configuration.routes). */
-const CLIENT_AUTH_PATHS = new Set(['/token', '/token/introspection', '/token/revocation']);
+export const CLIENT_AUTH_ROUTES = ['/token', '/token/introspection', '/token/revocation'] as const;
+const CLIENT_AUTH_PATHS = new Set<string>(CLIENT_AUTH_ROUTES);
 
 /** In front of oidc-provider: per-address limit, and failed client authentications counted per address. */
-export function guardClientAddresses(limits: TokenRateLimits): Middleware {
+/** Told of every request a limit refused (metrics). */
+export type OnRejected = (limit: LimitName) => void;
+
+export function guardClientAddresses(limits: TokenRateLimits, onRejected: OnRejected): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || !CLIENT_AUTH_PATHS.has(ctx.path)) {
       await next();
@@ -25,6 +29,7 @@ export function guardClientAddresses(limits: TokenRateLimits): Middleware {
     }
     const verdict = await limits.checkAddress(ctx.ip);
     if (verdict.limited) {
+      onRejected(verdict.limit);
       // Answered without reading the body, in the shape oidc-provider renders (RFC 6749 §5.2).
       answerTemporarilyUnavailable(ctx, { status: 429, description: RATE_LIMITED_DESCRIPTION, retryAfterSeconds: verdict.retryAfterSeconds });
       return;
@@ -35,10 +40,12 @@ export function guardClientAddresses(limits: TokenRateLimits): Middleware {
 }
 
 /** Before every registered grant handler (call after the last grant is registered): the per-client limit. */
-export function guardClientGrants(provider: Provider, limits: TokenRateLimits): void {
+export function guardClientGrants(provider: Provider, limits: TokenRateLimits, onRejected: OnRejected): void {
   guardGrantHandlers(provider, async (ctx) => {
     const clientId = ctx.oidc.client?.clientId;
     const verdict = clientId === undefined ? { limited: false as const } : await limits.checkClient(clientId);
-    if (verdict.limited) throw temporarilyUnavailableError(ctx, { status: 429, description: RATE_LIMITED_DESCRIPTION, retryAfterSeconds: verdict.retryAfterSeconds });
+    if (!verdict.limited) return;
+    onRejected(verdict.limit);
+    throw temporarilyUnavailableError(ctx, { status: 429, description: RATE_LIMITED_DESCRIPTION, retryAfterSeconds: verdict.retryAfterSeconds });
   });
 }

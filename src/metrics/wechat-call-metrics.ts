@@ -1,0 +1,16 @@
+/**
+ * A finished WeChat call (src/wechat/wechat-transport.ts WeChatCallEvent) as metric samples: the
+ * `errcode` label is WeChat's errcode (0 on success) or, for a failure that has none, our bounded name
+ * for it (`unavailable`, `rejected`, …). A 45011 on a code exchange is answered 429 (design.md §1), so it
+ * counts as a rejection by WeChat's own rate limit too.
+ */
+import type { WeChatCallEvent } from '../wechat/wechat-transport.ts';
+import type { Metrics } from './metrics.ts';
+
+const CODE_EXCHANGES = new Set<WeChatCallEvent['endpoint']>(['jscode2session', 'oauth2_access_token']);
+
+export function recordWeChatCall(metrics: Pick<Metrics, 'observeWeChatCall' | 'countRateLimitRejection'>, event: WeChatCallEvent): void {
+  const errcode = event.outcome === 'ok' ? '0' : event.errcode === undefined ? event.outcome.replace(/^wechat\./, '') : String(event.errcode);
+  metrics.observeWeChatCall({ endpoint: event.endpoint, errcode, seconds: event.durationMs / 1000 });
+  if (event.outcome === 'wechat.rate_limited' && CODE_EXCHANGES.has(event.endpoint)) metrics.countRateLimitRejection('code_exchange');
+}
