@@ -60,7 +60,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const simulator = await openSandboxSimulator(config, database.orm, overrides.sandboxSimulator, logger);
     if (simulator !== undefined) releases.push(() => simulator.close());
     const services = createServices({
-      config, orm: database.orm, logger, clock, issuer, wechatApiBaseUrl: simulator?.url,
+      config, orm: database.orm, logger, clock, issuer, wechatApiBaseUrl: simulator?.url, wechatOpenBaseUrl: simulator?.url,
       // The sandbox's demo app, left over from a start with the sandbox on, must not reach real WeChat (issue 18 #5).
       dormantApps: simulator === undefined ? new Map([[SANDBOX_APP_ID, SANDBOX_OFF_DESCRIPTION]]) : undefined,
     });
@@ -79,6 +79,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // X-Forwarded-* only from as many proxy hops as configured (ADR 0014).
     koa.proxy = config.http.trustProxy > 0;
     koa.maxIpsCount = config.http.trustProxy;
+    koa.keys = [...oidc.cookieKeys];
     const health = createHealthRoutes([
       { name: 'database', check: () => database.isReachable() },
       { name: 'keys', check: () => Promise.resolve(oidc.hasSigningKeys()) },
