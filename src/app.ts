@@ -18,7 +18,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMeRoutes } from './me/me.routes.ts';
 import { createOidc } from './oidc/oidc.ts';
 import { startPeriodicTask } from './periodic-task.ts';
-import { SANDBOX_APP_ID, startSandbox, type SandboxSimulatorRef } from './sandbox/sandbox.ts';
+import { SANDBOX_APP_IDS, startSandbox, type SandboxSimulatorRef } from './sandbox/sandbox.ts';
 import { openSandboxSimulator, SANDBOX_OFF_DESCRIPTION } from './sandbox/sandbox-decision.ts';
 import { createServices } from './services.ts';
 
@@ -61,8 +61,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (simulator !== undefined) releases.push(() => simulator.close());
     const services = createServices({
       config, orm: database.orm, logger, clock, issuer, wechatApiBaseUrl: simulator?.url, wechatOpenBaseUrl: simulator?.url,
-      // The sandbox's demo app, left over from a start with the sandbox on, must not reach real WeChat (issue 18 #5).
-      dormantApps: simulator === undefined ? new Map([[SANDBOX_APP_ID, SANDBOX_OFF_DESCRIPTION]]) : undefined,
+      // The sandbox's demo apps, left over from a start with the sandbox on, must not reach real WeChat (issue 18 #5).
+      dormantApps: simulator === undefined ? new Map(SANDBOX_APP_IDS.map((appId) => [appId, SANDBOX_OFF_DESCRIPTION])) : undefined,
     });
     releases.push(() => services.close());
     await services.admin.ensureAdminAudience();

@@ -90,8 +90,9 @@ const boundedJwksCaching: ResponseRewrite = (ctx) => {
  * The WeChat apps the hosted page signs in with: the first website app and the first official account
  * (by appid). One of each serves every browser client; their Open Platform decides the unionid namespace.
  */
-async function browserSignInApps(apps: Pick<WeChatAppRegistry, 'list'>): Promise<ConfiguredApps> {
-  const all = await apps.list();
+async function browserSignInApps(apps: Pick<WeChatAppRegistry, 'list'>, dormant: ReadonlyMap<string, string>): Promise<ConfiguredApps> {
+  // A dormant app (the sandbox's, while it is off) is never offered: it would send browsers to real WeChat.
+  const all = (await apps.list()).filter((app) => !dormant.has(app.appId));
   return { website: all.find((app) => app.kind === 'web')?.appId, officialAccount: all.find((app) => app.kind === 'official_account')?.appId };
 }
 
@@ -142,7 +143,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   // 7. the browser's side of the authorization endpoint: hosted sign-in and consent pages (design.md §10).
   const interactions = createInteractionMiddleware({
     provider, issuer: deps.issuer, openBaseUrl: deps.wechatOpenBaseUrl, signIn: deps.signIn, logger,
-    configuredApps: () => browserSignInApps(deps.apps),
+    configuredApps: () => browserSignInApps(deps.apps, deps.dormantApps),
     states: createWeChatSignInStates({ em: deps.em, clock, ttlSeconds: INTERACTION_TTL_SECONDS }),
   });
 
