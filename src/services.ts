@@ -76,7 +76,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit });
   const loginCodes = createLoginCodeLedger({ em, now });
-  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: loginCodes, phones });
+  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts }), secretBox, codes: loginCodes, phones, profiles: accounts, now });
 
   return {
     config,

@@ -62,9 +62,15 @@ describe('inside WeChat: official-account OAuth', () => {
       await page.locator('[data-method="official-account"]').click();
       await page.locator('#wechat-approve').waitFor();
       expect(lastAuthorizePage(app)).toMatchObject({ appid: apps.officialAccount.appId, scope, response_type: 'code' });
+      const userinfoCalls = app.wechat.requests.filter((r) => r.endpoint === 'userinfo').length;
+      app.wechat.setUserProfile(`henry-${client}`, { nickname: `Henry ${client}` });
       await approveOnWeChat(page, `henry-${client}`);
       expect(page.url().startsWith(rp.site.callback)).toBe(true);
-      expect((await rp.finish(page.url(), started)).claims()?.sub).toMatch(/^[0-9a-f-]{36}$/);
+      const claims = (await rp.finish(page.url(), started)).claims();
+      expect(claims?.sub).toMatch(/^[0-9a-f-]{36}$/);
+      // sns/userinfo only when the scope allows it; its nickname becomes the profile claim.
+      expect(app.wechat.requests.filter((r) => r.endpoint === 'userinfo').length - userinfoCalls).toBe(scope === 'snsapi_userinfo' ? 1 : 0);
+      if (scope === 'snsapi_userinfo') expect(claims?.['nickname']).toBe(`Henry ${client}`);
     }
   });
 
