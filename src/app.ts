@@ -25,7 +25,7 @@ import { PROVIDER_DOCUMENTS } from './oidc/document-cache.ts';
 import { createOidc } from './oidc/oidc.ts';
 import { CLIENT_AUTH_ROUTES } from './oidc/token-endpoint/rate-limit-guards.ts';
 import { startPeriodicTask } from './periodic-task.ts';
-import { SANDBOX_APP_ID, startSandbox, type SandboxSimulatorRef } from './sandbox/sandbox.ts';
+import { SANDBOX_APP_IDS, startSandbox, type SandboxSimulatorRef } from './sandbox/sandbox.ts';
 import { openSandboxSimulator, SANDBOX_OFF_DESCRIPTION } from './sandbox/sandbox-decision.ts';
 import { createServices, type Services } from './services.ts';
 import type { Orm } from './db/orm.ts';
@@ -77,9 +77,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const simulator = await openSandboxSimulator(config, database.orm, overrides.sandboxSimulator, logger);
     if (simulator !== undefined) releases.push(() => simulator.close());
     const services = createServices({
-      config, orm: database.orm, logger, clock, issuer, wechatApiBaseUrl: simulator?.url,
-      // The sandbox's demo app, left over from a start with the sandbox on, must not reach real WeChat (issue 18 #5).
-      dormantApps: simulator === undefined ? new Map([[SANDBOX_APP_ID, SANDBOX_OFF_DESCRIPTION]]) : undefined,
+      config, orm: database.orm, logger, clock, issuer, wechatApiBaseUrl: simulator?.url, wechatOpenBaseUrl: simulator?.url,
+      // The sandbox's demo apps, left over from a start with the sandbox on, must not reach real WeChat (issue 18 #5).
+      dormantApps: simulator === undefined ? new Map(SANDBOX_APP_IDS.map((appId) => [appId, SANDBOX_OFF_DESCRIPTION])) : undefined,
     });
     releases.push(() => services.close());
     await services.admin.ensureAdminAudience();
@@ -98,6 +98,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // X-Forwarded-* only from as many proxy hops as configured (ADR 0014).
     koa.proxy = config.http.trustProxy > 0;
     koa.maxIpsCount = config.http.trustProxy;
+    koa.keys = [...oidc.cookieKeys];
     const health = createHealthRoutes([
       { name: 'database', check: () => database.isReachable() },
       { name: 'keys', check: () => Promise.resolve(oidc.hasSigningKeys()) },

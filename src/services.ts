@@ -45,6 +45,8 @@ export interface ServiceDeps {
   readonly issuer: string;
   /** The WeChat API origin: the sandbox simulator's, or the configured one (design.md §7, §8). */
   readonly wechatApiBaseUrl?: string | undefined;
+  /** WeChat's browser origin for sign-in pages: the sandbox simulator's, or the configured one (design.md §10). */
+  readonly wechatOpenBaseUrl?: string | undefined;
   /** WeChat apps whose logins are refused, with the reason (the sandbox's demo app while the sandbox is off). */
   readonly dormantApps?: ReadonlyMap<string, string> | undefined;
 }
@@ -87,7 +89,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const phones = createPhoneVerification({ source: createWeChatPhoneNumbers({ tokens: accessTokens, wechat }), accounts, audit });
   const loginCodes = createLoginCodeLedger({ em, now });
-  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts, grants, audit, now }), secretBox, codes: loginCodes, phones });
+  const signIn = createWeChatSignIn({ wechat, apps, identities: createIdentityMapper({ em, accounts, grants, audit, now }), secretBox, codes: loginCodes, phones, profiles: accounts, now });
 
   return {
     config,
@@ -95,6 +97,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     issuer: deps.issuer,
     dormantApps: deps.dormantApps ?? new Map<string, string>(),
+    wechatOpenBaseUrl: deps.wechatOpenBaseUrl ?? config.wechat.openBaseUrl,
     em,
     metrics,
     secretBox,

@@ -37,6 +37,19 @@ const picture = z.string().trim().max(1024, 'must be at most 1024 characters')
   }, 'must be an https URL without credentials')
   .refine((value) => !value.startsWith(PLACEHOLDER_AVATAR), "is WeChat's grey placeholder avatar");
 
+/**
+ * The profile WeChat's sns/userinfo gave (wechat-api.md §8.4), kept only where it passes the same rules
+ * as /me/profile: no placeholder nickname or grey avatar, https pictures, no control characters.
+ */
+export function profileFromWeChat(info: { nickname: string; pictureUrl?: string | undefined }): { nickname?: string; picture?: string } {
+  const parsedNickname = nickname.safeParse(info.nickname);
+  const parsedPicture = info.pictureUrl === undefined ? undefined : picture.safeParse(info.pictureUrl);
+  return {
+    ...(parsedNickname.success ? { nickname: parsedNickname.data } : {}),
+    ...(parsedPicture?.success === true ? { picture: parsedPicture.data } : {}),
+  };
+}
+
 const ProfileUpdate = z.strictObject({ nickname: nickname.optional(), picture: picture.optional() })
   .refine((update) => update.nickname !== undefined || update.picture !== undefined, 'give nickname, picture or both');
 

@@ -168,6 +168,20 @@ export function createAccountRepository(deps: { em: () => EntityManager }) {
       return rows[0] === undefined ? null : toRecord(rows[0]);
     },
 
+    /**
+     * Fills profile fields the account does not have yet (from WeChat at a browser sign-in): what the
+     * person set through /me/profile is never overwritten. `updated_at` moves only when a field is filled.
+     */
+    async fillProfile(accountId: string, profile: { nickname?: string | undefined; picture?: string | undefined }, at: Date): Promise<AccountRecord | null> {
+      const nickname = profile.nickname ?? null;
+      const picture = profile.picture ?? null;
+      const rows = await queryRows<AccountRow>(deps.em(), sql`
+        update accounts set nickname = coalesce(nickname, ${nickname}), picture = coalesce(picture, ${picture}),
+          updated_at = case when (nickname is null and ${nickname}::text is not null) or (picture is null and ${picture}::text is not null) then ${at} else updated_at end
+        where id = ${accountId}::uuid returning *`);
+      return rows[0] === undefined ? null : toRecord(rows[0]);
+    },
+
     /** The identity's openid and sealed session_key for the account in `appId` (null: no identity or no key). */
     async findSealedSessionKey(accountId: string, appId: string): Promise<{ openId: string; ciphertext: string } | null> {
       const rows = await queryRows<{ open_id: string; session_key_ciphertext: string | null }>(deps.em(), sql`

@@ -7,7 +7,8 @@
  */
 import { AppError } from '../errors.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
-import type { AccountRecord } from './account.repository.ts';
+import { profileFromWeChat } from './account-profile.ts';
+import type { AccountRecord, AccountRepository } from './account.repository.ts';
 import type { IdentityMapper } from './identity-mapping.ts';
 import type { LoginCodeLedger } from './login-code-ledger.ts';
 import type { PhoneVerification } from './phone-verification.ts';
@@ -15,7 +16,8 @@ import type { PhoneVerification } from './phone-verification.ts';
 /** What sign-in needs of the WeChat client (src/wechat/wechat-client.ts). */
 export interface WeChatCodeExchange {
   exchangeMiniProgramCode(input: { appId: string; secret: string; code: string }): Promise<{ openId: string; unionId?: string | undefined; sessionKey: string }>;
-  exchangeOAuthCode(input: { appId: string; secret: string; code: string }): Promise<{ openId: string; unionId?: string | undefined; isSnapshotUser: boolean }>;
+  exchangeOAuthCode(input: { appId: string; secret: string; code: string }): Promise<{ openId: string; unionId?: string | undefined; isSnapshotUser: boolean; scope: string; accessToken: string }>;
+  fetchUserInfo(input: { appId: string; accessToken: string; openId: string }): Promise<{ nickname: string; pictureUrl?: string | undefined }>;
 }
 
 /** What sign-in needs of the app registry (src/wechat-apps/wechat-app-registry.ts). */
@@ -57,6 +59,8 @@ export function createWeChatSignIn(deps: {
   secretBox: SecretBox;
   codes: LoginCodeLedger;
   phones: Pick<PhoneVerification, 'lookup' | 'store'>;
+  profiles: Pick<AccountRepository, 'fillProfile'>;
+  now: () => Date;
 }): WeChatSignIn {
   return {
     async signIn({ appId, code, phoneCode, clientId }) {
@@ -69,6 +73,8 @@ export function createWeChatSignIn(deps: {
       const exchanged = await exchange(deps.wechat, app, code);
       const phoneNumber = phoneCode === undefined ? undefined : await deps.phones.lookup({ appId, openId: exchanged.openId, code: phoneCode, clientId });
       const unionId = app.openPlatformId === null ? undefined : exchanged.unionId;
+      // Fetched before anything is written: a WeChat failure here fails the sign-in and leaves nothing behind.
+      const profile = exchanged.oauth === undefined ? undefined : await userProfile(deps.wechat, appId, exchanged.openId, exchanged.oauth);
       const mapped = await deps.identities.mapLogin({
         appId,
         openId: exchanged.openId,
@@ -79,8 +85,11 @@ export function createWeChatSignIn(deps: {
         unionIdConflict: app.unionIdConflict, linkByVerifiedPhone: app.linkByVerifiedPhone, newAccountsAllowed: app.newAccountsAllowed, verifiedPhone: phoneNumber, clientId: clientId ?? `wechat:${appId}`,
       });
       if (mapped.account.status !== 'active') throw new AppError('account.disabled', 'the account is disabled');
-      const account = phoneNumber === undefined
+      const withProfile = profile === undefined || Object.keys(profile).length === 0
         ? mapped.account
+        : (await deps.profiles.fillProfile(mapped.account.id, profile, deps.now())) ?? mapped.account;
+      const account = phoneNumber === undefined
+        ? withProfile
         : await deps.phones.store({ accountId: mapped.account.id, phoneNumber, clientId: clientId ?? `wechat:${appId}`, via: 'login' });
       return { account, created: mapped.created, openId: exchanged.openId, unionId };
     },
@@ -91,11 +100,18 @@ async function exchange(
   wechat: WeChatCodeExchange,
   app: { appId: string; kind: string; secret: string },
   code: string,
-): Promise<{ openId: string; unionId?: string | undefined; sessionKey?: string }> {
+): Promise<{ openId: string; unionId?: string | undefined; sessionKey?: string; oauth?: { scope: string; accessToken: string } }> {
   const input = { appId: app.appId, secret: app.secret, code };
   if (app.kind === 'miniprogram') return wechat.exchangeMiniProgramCode(input);
   const result = await wechat.exchangeOAuthCode(input);
   // A "snapshot page" login carries a virtual openid that is not the user's (wechat-api.md §8.1).
   if (result.isSnapshotUser) throw new AppError('wechat.snapshot_user', 'WeChat returned a snapshot-mode virtual user');
-  return result;
+  return { openId: result.openId, ...(result.unionId === undefined ? {} : { unionId: result.unionId }), oauth: { scope: result.scope, accessToken: result.accessToken } };
+}
+
+/** sns/userinfo only when the granted scope allows it (wechat-api.md §8.4): snsapi_userinfo or snsapi_login, never snsapi_base. */
+async function userProfile(wechat: WeChatCodeExchange, appId: string, openId: string, oauth: { scope: string; accessToken: string }): Promise<{ nickname?: string; picture?: string } | undefined> {
+  const scopes = oauth.scope.split(',');
+  if (!scopes.includes('snsapi_userinfo') && !scopes.includes('snsapi_login')) return undefined;
+  return profileFromWeChat(await wechat.fetchUserInfo({ appId, accessToken: oauth.accessToken, openId }));
 }

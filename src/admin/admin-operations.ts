@@ -78,9 +78,9 @@ function noUnscopedResource(resources: Readonly<Record<string, string>> | undefi
 
 export function clientOperations(deps: ClientDeps) {
   const { clients, audited, adminAudience } = deps;
-  // Admin tokens are for confidential service clients only (design.md §6), never for a mini-program.
+  // Admin tokens are for confidential service clients only (design.md §6), never for a user-facing client.
   const noPublicAdmin = (type: string | undefined, resources: Readonly<Record<string, string>> | undefined): void => {
-    if (type === 'miniprogram' && resources !== undefined && adminAudience in resources) {
+    if (type !== undefined && type !== 'service' && resources !== undefined && adminAudience in resources) {
       throw new AppError('client.invalid_metadata', 'resources: only confidential service clients may use the admin API');
     }
   };

@@ -1,7 +1,8 @@
 /**
  * What a client registration may say (zod), and how a stored client becomes oidc-provider client
- * metadata. Two kinds (design.md §1, §6): public mini-program clients bound to one WeChat app, and
- * confidential service clients using client_credentials.
+ * metadata. Four kinds (design.md §1, §6, §10): public mini-program clients bound to one WeChat app,
+ * confidential service clients using client_credentials, and the browser clients of the authorization
+ * code flow — confidential web apps and public single-page apps (PKCE S256 for both).
  */
 import { z } from 'zod';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
@@ -16,6 +17,42 @@ const ResourceUri = z.url({ protocol: /^https?$/ }).max(512);
 const ScopeList = z.string().trim().max(1000).regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be space-separated scope tokens');
 const Resources = z.record(ResourceUri, ScopeList.or(z.literal(''))).default({});
 
+/**
+ * RFC 9700 §2.1 / §4.1.3: an absolute https URI compared exactly, no fragment; http only for a
+ * loopback host (RFC 8252 §7.3), where a developer's own machine is the only possible receiver.
+ */
+const RedirectUri = z.url({ protocol: /^https?$/ }).max(512).refine((value) => {
+  const uri = new URL(value);
+  if (uri.hash !== '' || value.includes('#')) return false;
+  return uri.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(uri.hostname);
+}, { message: 'must be an https URI without a fragment (http only for localhost, 127.0.0.1 or [::1])' });
+
+const OidcScope = ScopeList.refine((value) => value.split(' ').every((s) => (OIDC_SCOPES as readonly string[]).includes(s)), {
+  message: `may only contain ${OIDC_SCOPES.join(', ')}`,
+});
+
+export const BROWSER_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
+
+/** The fields a web app and a single-page app share: where the browser may be sent back to. */
+const browserClientFields = {
+  clientId: ClientId,
+  /** Shown on the consent and sign-in pages; the client id when absent. */
+  name: z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters').optional(),
+  redirectUris: z.array(RedirectUri).min(1, 'at least one redirect URI is required').max(20),
+  postLogoutRedirectUris: z.array(RedirectUri).max(20).default([]),
+  /** First-party clients belong to the operator: the user is not asked to consent (design.md §10). */
+  firstParty: z.boolean().default(false),
+  scope: OidcScope.default('openid profile'),
+  resources: Resources,
+  defaultResource: ResourceUri.optional(),
+  idTokenSigningAlg: z.enum(SIGNING_ALGORITHMS).default('ES256'),
+};
+
+/** A confidential web application (server side): client_secret_basic, the secret printed once. */
+export const WebClientInput = z.object({ type: z.literal('web'), ...browserClientFields });
+/** A public single-page application: no secret, PKCE is its only proof (RFC 9700 §2.1.1). */
+export const SpaClientInput = z.object({ type: z.literal('spa'), ...browserClientFields });
+
 export const ServiceClientInput = z.object({
   type: z.literal('service'),
   clientId: ClientId,
@@ -27,9 +64,7 @@ export const MiniProgramClientInput = z.object({
   type: z.literal('miniprogram'),
   clientId: ClientId,
   wechatAppId: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex characters'),
-  scope: ScopeList.refine((value) => value.split(' ').every((s) => (OIDC_SCOPES as readonly string[]).includes(s)), {
-    message: `may only contain ${OIDC_SCOPES.join(', ')}`,
-  }).default('openid profile offline_access'),
+  scope: OidcScope.default('openid profile offline_access'),
   resources: Resources,
   defaultResource: ResourceUri.optional(),
   /**
@@ -39,7 +74,7 @@ export const MiniProgramClientInput = z.object({
   idTokenSigningAlg: z.enum(SIGNING_ALGORITHMS).default('ES256'),
 });
 
-export const ClientInput = z.discriminatedUnion('type', [ServiceClientInput, MiniProgramClientInput]);
+export const ClientInput = z.discriminatedUnion('type', [ServiceClientInput, MiniProgramClientInput, WebClientInput, SpaClientInput]);
 export type ClientInput = z.input<typeof ClientInput>;
 export type ParsedClientInput = z.output<typeof ClientInput>;
 
@@ -48,6 +83,22 @@ export function toProviderMetadata(input: ParsedClientInput): Record<string, unk
   const common = { client_id: input.clientId, redirect_uris: [], response_types: [] };
   if (input.type === 'service') {
     return { ...common, grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' };
+  }
+  if (input.type === 'web' || input.type === 'spa') {
+    return {
+      client_id: input.clientId,
+      ...(input.name === undefined ? {} : { client_name: input.name }),
+      application_type: 'web',
+      redirect_uris: [...input.redirectUris],
+      post_logout_redirect_uris: [...input.postLogoutRedirectUris],
+      // RFC 9700 §2.1.2: the code flow only, never implicit.
+      response_types: ['code'],
+      grant_types: [...BROWSER_GRANT_TYPES],
+      token_endpoint_auth_method: input.type === 'web' ? 'client_secret_basic' : 'none',
+      scope: input.scope,
+      id_token_signed_response_alg: input.idTokenSigningAlg,
+      wxbridge_first_party: input.firstParty,
+    };
   }
   return {
     ...common,
@@ -76,10 +127,30 @@ export function toClientInput(row: {
   clientId: string; metadata: Record<string, unknown>; resourceScopes: Record<string, string>; defaultResource?: string | null | undefined;
 }): ParsedClientInput {
   const common = { clientId: row.clientId, resources: row.resourceScopes, ...(row.defaultResource == null ? {} : { defaultResource: row.defaultResource }) };
+  const grantTypes = row.metadata['grant_types'];
+  if (Array.isArray(grantTypes) && grantTypes.includes('authorization_code')) return toBrowserClientInput(row.metadata, common);
   if (row.metadata['token_endpoint_auth_method'] !== 'none') return { type: 'service', ...common };
   // Clients registered before ES256 became the default have no value: theirs is the OIDC default, RS256.
   const idTokenSigningAlg = row.metadata['id_token_signed_response_alg'] === 'ES256' ? 'ES256' : 'RS256';
   return { type: 'miniprogram', ...common, wechatAppId: text(row.metadata['wechat_appid'], ''), scope: text(row.metadata['scope'], 'openid'), idTokenSigningAlg };
+}
+
+function toBrowserClientInput(metadata: Record<string, unknown>, common: { clientId: string; resources: Record<string, string>; defaultResource?: string }): ParsedClientInput {
+  const name = metadata['client_name'];
+  return {
+    type: metadata['token_endpoint_auth_method'] === 'none' ? 'spa' : 'web',
+    ...common,
+    ...(typeof name === 'string' ? { name } : {}),
+    redirectUris: strings(metadata['redirect_uris']),
+    postLogoutRedirectUris: strings(metadata['post_logout_redirect_uris']),
+    firstParty: metadata['wxbridge_first_party'] === true,
+    scope: text(metadata['scope'], 'openid'),
+    idTokenSigningAlg: metadata['id_token_signed_response_alg'] === 'RS256' ? 'RS256' : 'ES256',
+  };
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 function text(value: unknown, fallback: string): string {

@@ -65,7 +65,8 @@ export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
       const input = parseOrThrow(ClientInput, raw, 'client.invalid_metadata');
       const em = deps.em().fork();
       await checkClientReferences(input, { resourceServers: deps.resourceServers, em });
-      const secret = input.type === 'service' ? generateClientSecret() : undefined;
+      // Confidential kinds get a secret (shown once); mini-programs and single-page apps are public.
+      const secret = input.type === 'service' || input.type === 'web' ? generateClientSecret() : undefined;
       const secretHashes: StoredSecretHash[] = secret === undefined ? [] : [{ hash: hashClientSecret(secret), createdAt: now().toISOString() }];
       em.create(Client, {
         clientId: input.clientId,

@@ -4,9 +4,14 @@ import { toClientInput } from './client-metadata.ts';
 
 export interface ClientView {
   readonly clientId: string;
-  readonly type: 'miniprogram' | 'service';
+  readonly type: 'miniprogram' | 'service' | 'web' | 'spa';
+  /** Browser clients (web, spa): their display name, exact redirect URIs and whether consent is skipped. */
+  readonly name: string | null;
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly firstParty: boolean;
   readonly wechatAppId: string | null;
-  /** OIDC scopes (mini-program clients); API scopes are per resource in `resources`. */
+  /** OIDC scopes (mini-program and browser clients); API scopes are per resource in `resources`. */
   readonly scope: string | null;
   readonly resources: Readonly<Record<string, string>>;
   readonly defaultResource: string | null;
@@ -23,7 +28,11 @@ export function toClientView(row: Client, now: Date): ClientView {
     clientId: row.clientId,
     type: input.type,
     wechatAppId: input.type === 'miniprogram' ? input.wechatAppId : null,
-    scope: input.type === 'miniprogram' ? input.scope : null,
+    scope: input.type === 'service' ? null : input.scope,
+    name: input.type === 'web' || input.type === 'spa' ? (input.name ?? null) : null,
+    redirectUris: input.type === 'web' || input.type === 'spa' ? input.redirectUris : [],
+    postLogoutRedirectUris: input.type === 'web' || input.type === 'spa' ? input.postLogoutRedirectUris : [],
+    firstParty: (input.type === 'web' || input.type === 'spa') && input.firstParty,
     resources: row.resourceScopes,
     defaultResource: row.defaultResource ?? null,
     credentials: row.secretHashes

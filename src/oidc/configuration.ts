@@ -9,6 +9,11 @@ import type { PrivateJwk } from '../keys/key-store.ts';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
 import { introspectionAllowed, revocationAllowed } from './token-endpoint/token-policies.ts';
+import { loadExistingGrant } from './interactions/first-party-grant.ts';
+import { sendPage } from './interactions/pages/html.ts';
+import { errorPage } from './interactions/pages/error-page.ts';
+import { loggedOutPage, logoutPage } from './interactions/pages/logout-pages.ts';
+import { pageLanguage } from './interactions/pages/page-language.ts';
 
 export interface OidcTtls {
   readonly accessTokenTtl: number;
@@ -26,6 +31,8 @@ export interface OidcConfigurationDeps {
 }
 
 const DAY = 86_400;
+/** How long a browser may take from the authorization request to the end of sign-in and consent. */
+export const INTERACTION_TTL_SECONDS = 600;
 
 export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDeps): Configuration {
   const refreshTokenTtl = ttls.refreshTokenTtl;
@@ -42,23 +49,28 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
     scopes: [...OIDC_SCOPES],
     claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
     extraClientMetadata: {
-      properties: ['wechat_appid'],
+      properties: ['wechat_appid', 'wxbridge_first_party'],
       validator(_ctx, key, value) {
+        if (key === 'wxbridge_first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('wxbridge_first_party must be a boolean');
         if (key === 'wechat_appid' && value !== undefined && (typeof value !== 'string' || !/^wx[0-9a-f]{16}$/.test(value))) {
           throw new Error('wechat_appid must look like wx + 16 hex characters');
         }
       },
     },
-    // wxbridge issues tokens only through the token endpoint (no browser flows), so no response types.
-    responseTypes: [],
+    // RFC 9700 §2.1.2: the authorization code flow only (no implicit, no hybrid), PKCE S256 for every client.
+    responseTypes: ['code'],
     pkce: { required: () => true },
+    // The hosted sign-in and consent pages (src/oidc/interactions/).
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    loadExistingGrant,
     // Claims go into the ID token per granted scope (design.md §3), not only to userinfo.
     conformIdTokenClaims: false,
     rotateRefreshToken: true, // RFC 9700 §4.14.2: every refresh rotates; reuse revokes the grant
     clientBasedCORS: () => false, // mini-programs call through wx.request, not a browser: no CORS
+    // Only for a browser (oidc-provider asks when the request accepts HTML over JSON): an error that must
+    // not be redirected — an unregistered redirect_uri, an unknown client — gets a page, never a redirect.
     renderError(ctx, out) {
-      ctx.type = 'json';
-      ctx.body = { error: out['error'], error_description: out['error_description'] };
+      sendPage(ctx, ctx.status >= 400 ? ctx.status : 400, errorPage({ language: pageLanguage(ctx.get('accept-language')), failure: 'request', reference: out['error'] }));
     },
     enabledJWA: {
       idTokenSigningAlgValues: [...SIGNING_ALGORITHMS],
@@ -73,7 +85,18 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
       introspection: { enabled: true, allowedPolicy: introspectionAllowed },
       revocation: { enabled: true, allowedPolicy: revocationAllowed },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource(ctx, form) {
+          const target = (ctx.oidc.params as { post_logout_redirect_uri?: unknown } | undefined)?.post_logout_redirect_uri;
+          sendPage(ctx, 200, logoutPage(pageLanguage(ctx.get('accept-language')), form), typeof target === 'string' ? [target] : []);
+        },
+        postLogoutSuccessSource(ctx) {
+          sendPage(ctx, 200, loggedOutPage(pageLanguage(ctx.get('accept-language'))));
+        },
+      },
+      // Pushed authorization requests are not offered: nothing here needs them, and discovery names only what is.
+      pushedAuthorizationRequests: { enabled: false },
       registration: { enabled: false },
       resourceIndicators: {
         enabled: true,
@@ -91,7 +114,7 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
       // A grant lives as long as the longest refresh token it can mint.
       Grant: refreshTokenTtl,
       Session: DAY,
-      Interaction: 600,
+      Interaction: INTERACTION_TTL_SECONDS,
       AuthorizationCode: 60,
       DeviceCode: 600,
       BackchannelAuthenticationRequest: 600,

@@ -20,11 +20,15 @@ import type { KeyStore } from '../keys/key-store.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { openTokenRateLimits } from '../rate-limits/token-rate-limits.ts';
 import { createBearerAuthenticator, type AuthenticateBearer } from './bearer-authentication.ts';
-import { buildOidcConfiguration } from './configuration.ts';
+import { buildOidcConfiguration, INTERACTION_TTL_SECONDS } from './configuration.ts';
 import { createDocumentCache } from './document-cache.ts';
 import { createFindAccount } from './find-account.ts';
+import { createInteractionMiddleware } from './interactions/interaction-routes.ts';
+import type { ConfiguredApps } from './interactions/sign-in-methods.ts';
+import { createWeChatSignInStates } from './interactions/wechat-sign-in-states.ts';
 import { createProvider } from './provider.ts';
 import { rewriteResponses, routeOf, type ResponseRewrite } from './response-rewrites.ts';
 import { followSigningKeys, loadSigningKeys } from './signing-keys.ts';
@@ -53,6 +57,9 @@ export interface OidcDeps {
   readonly resourceServers: ResourceServerRegistry;
   readonly accounts: AccountRepository;
   readonly signIn: WeChatSignIn;
+  readonly apps: Pick<WeChatAppRegistry, 'list'>;
+  /** Where browsers are sent to sign in with WeChat: the configured origin, or the sandbox simulator's. */
+  readonly wechatOpenBaseUrl: string;
   readonly audit: Pick<AuditLog, 'record'>;
   /** WeChat apps whose logins are refused, with the reason. */
   readonly dormantApps: ReadonlyMap<string, string>;
@@ -67,6 +74,12 @@ export interface Oidc {
   /** The JWKS this instance publishes, current after every key reload (the admin API verifies against it). */
   publicJwks(): JSONWebKeySet;
   hasSigningKeys(): boolean;
+  /**
+   * The keys oidc-provider signs its session and interaction cookies with. Mounted inside another Koa
+   * app, the provider's middleware reads cookies through the outer app's context (koa-mount keeps it),
+   * so the outer app must carry the same keys.
+   */
+  readonly cookieKeys: readonly string[];
   /** Deletes expired oidc-provider rows (scheduled by app.ts); returns how many. */
   deleteExpired(): Promise<number>;
   close(): Promise<void>;
@@ -77,12 +90,23 @@ const boundedJwksCaching: ResponseRewrite = (ctx) => {
   if (routeOf(ctx) === 'jwks' && ctx.status === 200) ctx.set('Cache-Control', 'public, max-age=300');
 };
 
+/**
+ * The WeChat apps the hosted page signs in with: the first website app and the first official account
+ * (by appid). One of each serves every browser client; their Open Platform decides the unionid namespace.
+ */
+async function browserSignInApps(apps: Pick<WeChatAppRegistry, 'list'>, dormant: ReadonlyMap<string, string>): Promise<ConfiguredApps> {
+  // A dormant app (the sandbox's, while it is off) is never offered: it would send browsers to real WeChat.
+  const all = (await apps.list()).filter((app) => !dormant.has(app.appId));
+  return { website: all.find((app) => app.kind === 'web')?.appId, officialAccount: all.find((app) => app.kind === 'official_account')?.appId };
+}
+
 export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const { config, logger, clock, clients } = deps;
   const keyRing = await loadSigningKeys(deps.keyStore);
   const rateLimits = await openTokenRateLimits({ config: config.rateLimit, em: deps.em, logger, clock });
   const signedIn = createLoginAccountMemo();
   const indicators = createResourceIndicators({ clients, resourceServers: deps.resourceServers, activeKid: (alg) => keyRing.activeKid(alg) });
+  const cookieKeys = [deps.secretBox.deriveKey('cookie-signing-v1').toString('base64url')];
   const provider = createProvider({
     issuer: deps.issuer,
     secrets: clients,
@@ -90,7 +114,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     configuration: buildOidcConfiguration(config.oidc, {
       adapter: createAdapterFactory({ em: deps.em, clients, clock }),
       signingKeys: keyRing.current().keys,
-      cookieKeys: [deps.secretBox.deriveKey('cookie-signing-v1').toString('base64url')],
+      cookieKeys,
       findAccount: createFindAccount({ accounts: deps.accounts, signedIn }),
       getResourceServerInfo: (ctx, resource, client) => indicators.getResourceServerInfo(ctx, resource, client),
       defaultResource: (ctx, client, oneOf) => indicators.defaultResource(ctx, client, oneOf),
@@ -122,6 +146,13 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   // 6. signing keys follow rotations made by any instance or the CLI.
   const keyReload = followSigningKeys({ provider, keyRing, intervalMs: config.keys.reloadIntervalMs, logger, clock });
 
+  // 7. the browser's side of the authorization endpoint: hosted sign-in and consent pages (design.md §10).
+  const interactions = createInteractionMiddleware({
+    provider, issuer: deps.issuer, openBaseUrl: deps.wechatOpenBaseUrl, signIn: deps.signIn, logger,
+    configuredApps: () => browserSignInApps(deps.apps, deps.dormantApps),
+    states: createWeChatSignInStates({ em: deps.em, clock, ttlSeconds: INTERACTION_TTL_SECONDS }),
+  });
+
   // Discovery and JWKS answered from their last rendering until the signing keys change (ADR 0012).
   let keysVersion = 0;
   keyRing.onChange(() => { keysVersion += 1; });
@@ -129,8 +160,9 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
 
   return {
     // The token request's span first, so the rate limits, the WeChat call and the queries are inside it.
-    middleware: [traceTokenRequests(), documents, addressGuard, mount(provider)],
+    middleware: [traceTokenRequests(), documents, addressGuard, interactions, mount(provider)],
     authenticateBearer: createBearerAuthenticator(provider),
+    cookieKeys,
     publicJwks: () => keyRing.publicJwks(),
     hasSigningKeys: () => keyRing.current().keys.length > 0,
     deleteExpired: () => deleteExpiredPayloads(deps.em(), new Date(clock.now())),

@@ -6,7 +6,7 @@
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import { listConfiguredAppIds } from '../wechat-apps/wechat-app-registry.ts';
-import { SANDBOX_APP_ID, SANDBOX_CLIENT_ID, startSandboxSimulator, type SandboxSimulator, type SandboxSimulatorRef } from './sandbox.ts';
+import { SANDBOX_APP_ID, SANDBOX_APP_IDS, SANDBOX_CLIENT_ID, startSandboxSimulator, type SandboxSimulator, type SandboxSimulatorRef } from './sandbox.ts';
 
 export interface SandboxDecision {
   readonly on: boolean;
@@ -15,12 +15,12 @@ export interface SandboxDecision {
 
 type SandboxConfig = { readonly env: string; readonly sandbox: 'on' | 'off' | 'auto' };
 
-/** design.md §7: `auto` is on outside production while no real WeChat app is configured (the sandbox's own app does not count). */
+/** design.md §7: `auto` is on outside production while no real WeChat app is configured (the sandbox's own apps do not count). */
 export async function decideSandbox(config: SandboxConfig, configuredAppIds: () => Promise<readonly string[]>): Promise<SandboxDecision> {
   if (config.sandbox === 'on') return { on: true, reason: 'WXBRIDGE_SANDBOX=1' };
   if (config.sandbox === 'off') return { on: false, reason: 'WXBRIDGE_SANDBOX=0' };
   if (config.env === 'production') return { on: false, reason: 'NODE_ENV=production (WXBRIDGE_SANDBOX=auto never runs it there)' };
-  const real = (await configuredAppIds()).filter((appId) => appId !== SANDBOX_APP_ID);
+  const real = (await configuredAppIds()).filter((appId) => !SANDBOX_APP_IDS.includes(appId));
   if (real.length === 0) return { on: true, reason: 'no WeChat app is configured (WXBRIDGE_SANDBOX=auto)' };
   return { on: false, reason: `WeChat app ${real.join(', ')} is configured (WXBRIDGE_SANDBOX=auto turns the sandbox off then; WXBRIDGE_SANDBOX=1 keeps it on)` };
 }

@@ -18,7 +18,15 @@ import type { WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { createWeChatSimulator } from '../wechat-simulator/wechat-simulator.ts';
 
 export const SANDBOX_APP_ID = 'wx5a9d0b0e5a9d0b0e';
+/** The demo website app (website QR) and official account (OAuth inside WeChat) under the same Open Platform. */
+export const SANDBOX_WEB_APP_ID = 'wx5a9d0b0e5a9d0b0f';
+export const SANDBOX_OFFICIAL_ACCOUNT_ID = 'wx5a9d0b0e5a9d0b10';
+/** Every app the sandbox seeds: none of them is a "real" app, and none may reach real WeChat. */
+export const SANDBOX_APP_IDS: readonly string[] = [SANDBOX_APP_ID, SANDBOX_WEB_APP_ID, SANDBOX_OFFICIAL_ACCOUNT_ID];
 export const SANDBOX_CLIENT_ID = 'sandbox-miniprogram';
+/** The demo browser client (examples/web-app): a public first-party single-page-style client on localhost:3001. */
+export const SANDBOX_WEB_CLIENT_ID = 'sandbox-web';
+export const SANDBOX_WEB_ORIGIN = 'http://localhost:3001';
 export const SANDBOX_RESOURCE = 'https://api.sandbox.wxbridge.test';
 const SANDBOX_OPEN_PLATFORM = 'sandbox-open-platform';
 
@@ -47,6 +55,9 @@ export async function startSandboxSimulator(): Promise<SandboxSimulator> {
   const simulator = createWeChatSimulator();
   const appSecret = randomBytes(16).toString('hex');
   simulator.registerApp({ appId: SANDBOX_APP_ID, secret: appSecret, kind: 'miniprogram', openPlatformId: SANDBOX_OPEN_PLATFORM });
+  // One secret for the three demo apps: it lives only in this process and the simulator.
+  simulator.registerApp({ appId: SANDBOX_WEB_APP_ID, secret: appSecret, kind: 'web', openPlatformId: SANDBOX_OPEN_PLATFORM, name: 'wxbridge sandbox website' });
+  simulator.registerApp({ appId: SANDBOX_OFFICIAL_ACCOUNT_ID, secret: appSecret, kind: 'official_account', openPlatformId: SANDBOX_OPEN_PLATFORM, name: 'wxbridge sandbox official account' });
   const { url } = await simulator.listen(0, '127.0.0.1');
   return { url, appSecret, close: () => simulator.close() };
 }
@@ -60,6 +71,8 @@ export async function startSandbox(deps: {
 }): Promise<Sandbox> {
   const { simulator } = deps;
   await deps.apps.upsert({ appId: SANDBOX_APP_ID, kind: 'miniprogram', secret: simulator.appSecret, name: 'wxbridge sandbox mini-program', openPlatformId: SANDBOX_OPEN_PLATFORM });
+  await deps.apps.upsert({ appId: SANDBOX_WEB_APP_ID, kind: 'web', secret: simulator.appSecret, name: 'wxbridge sandbox website', openPlatformId: SANDBOX_OPEN_PLATFORM });
+  await deps.apps.upsert({ appId: SANDBOX_OFFICIAL_ACCOUNT_ID, kind: 'official_account', secret: simulator.appSecret, name: 'wxbridge sandbox official account', openPlatformId: SANDBOX_OPEN_PLATFORM });
   await ignoreConflict(deps.resourceServers.add({ uri: SANDBOX_RESOURCE, scopes: 'demo:read demo:write', accessTokenTtl: 600 }));
   await ignoreConflict(deps.clients.register({
     type: 'miniprogram',
@@ -67,6 +80,15 @@ export async function startSandbox(deps: {
     wechatAppId: SANDBOX_APP_ID,
     scope: 'openid profile phone wechat offline_access',
     resources: { [SANDBOX_RESOURCE]: 'demo:read demo:write' },
+  }));
+  await ignoreConflict(deps.clients.register({
+    type: 'spa',
+    clientId: SANDBOX_WEB_CLIENT_ID,
+    name: 'wxbridge sandbox web app',
+    redirectUris: [`${SANDBOX_WEB_ORIGIN}/callback`],
+    postLogoutRedirectUris: [`${SANDBOX_WEB_ORIGIN}/`],
+    firstParty: true,
+    scope: 'openid profile',
   }));
 
   const mint = async (path: 'codes' | 'phone-codes', body: Record<string, string>): Promise<string> => {

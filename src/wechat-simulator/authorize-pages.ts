@@ -32,8 +32,11 @@ interface PageContext {
 }
 
 function securityHeaders(nonce: string, redirect: URL | null): Record<string, string> {
-  // Chrome applies form-action to the redirect that answers a form POST, so the callback's origin is allowed too.
-  const formAction = redirect === null ? "'self'" : `'self' ${redirect.origin}`;
+  // Chrome applies form-action to every redirect that follows the form's POST: to the callback and on from
+  // there — an identity provider's callback goes on to its own relying party's origin (issue 13), which the
+  // page cannot know. WeChat's real pages navigate by script, not by a form, so nothing of theirs blocks
+  // that chain; the forms themselves still post only to the page ('self' is where their action points).
+  const formAction = redirect === null ? "'self'" : "'self' http: https:";
   return {
     'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Content-Type-Options': 'nosniff',

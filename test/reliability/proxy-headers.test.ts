@@ -60,7 +60,7 @@ describe('WXBRIDGE_TRUST_PROXY=1', () => {
 });
 
 describe('cookies', () => {
-  it('are set by no endpoint, with or without a trusted https proxy', async () => {
+  it('are set by no API endpoint, and the browser endpoints\' session cookies are HttpOnly, SameSite=Lax and Secure behind a trusted https proxy', async () => {
     for (const env of [{}, { WXBRIDGE_TRUST_PROXY: '1' }]) {
       const app = await startTestApp({ env });
       const mp = await setUpMiniProgram(app, { scope: 'openid profile offline_access' });
@@ -75,10 +75,21 @@ describe('cookies', () => {
       await oidc.fetchUserInfo(mp.config, refreshed.access_token, subOf(tokens));
       await oidc.tokenIntrospection(mp.config, refreshed.refresh_token ?? '');
       await oidc.tokenRevocation(mp.config, refreshed.refresh_token ?? '');
-      for (const path of ['/jwks', '/.well-known/openid-configuration', '/healthz', '/readyz', '/auth', '/session/end']) {
+      for (const path of ['/jwks', '/.well-known/openid-configuration', '/healthz', '/readyz']) {
         cookies.push(...(await fetch(`${app.baseUrl}${path}`, { headers: { 'x-forwarded-proto': 'https' } })).headers.getSetCookie());
       }
       expect(cookies).toEqual([]);
+      // Browser sign-in (issue 13) keeps its session in cookies: never readable by scripts, never sent cross-site
+      // on a POST, and Secure whenever the request arrived over https through a trusted proxy.
+      const browserCookies: string[] = [];
+      for (const path of ['/auth', '/session/end']) {
+        browserCookies.push(...(await fetch(`${app.baseUrl}${path}`, { headers: { 'x-forwarded-proto': 'https', accept: 'text/html' } })).headers.getSetCookie());
+      }
+      for (const cookie of browserCookies) {
+        expect(cookie).toMatch(/; httponly/i);
+        expect(cookie).toMatch(/; samesite=lax/i);
+        if ('WXBRIDGE_TRUST_PROXY' in env) expect(cookie).toMatch(/; secure/i);
+      }
     }
   });
 });

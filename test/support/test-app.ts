@@ -59,7 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     WXBRIDGE_MASTER_KEY: masterKey,
-    ...(wechatUrl === undefined ? {} : { WXBRIDGE_WECHAT_API_BASE_URL: wechatUrl }),
+    ...(wechatUrl === undefined ? {} : { WXBRIDGE_WECHAT_API_BASE_URL: wechatUrl, WXBRIDGE_WECHAT_OPEN_BASE_URL: wechatUrl }),
   };
   // The server's timeouts come from options.env too (transport tests use short ones); the issuer needs the port first.
   const { timeouts } = loadConfig({ ...env, ...options.env }, { configDir: CONFIG_DIR }).http;

@@ -58,7 +58,7 @@ describe('GET /connect/qrconnect and /connect/oauth2/authorize (item 19)', () =>
     expect(page.headers.get('cache-control')).toBe('no-store');
     const csp = page.headers.get('content-security-policy') ?? '';
     const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
-    expect(csp).toMatch(/^default-src 'none'; style-src 'nonce-[^']+'; img-src data:; form-action 'self' http:\/\/127\.0\.0\.1:4000; frame-ancestors 'none'; base-uri 'none'$/);
+    expect(csp).toMatch(/^default-src 'none'; style-src 'nonce-[^']+'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'$/);
     expect(page.html).toContain(`<style nonce="${String(nonce)}">`);
     expect(page.html).toContain('<html lang="zh-CN">');
     expect(page.html).toMatch(/<form id="wechat-approve" method="post" action="\/connect\/qrconnect\?[^"]+">/);

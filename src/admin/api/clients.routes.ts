@@ -17,6 +17,10 @@ const CreateBody = z.discriminatedUnion('type', [
     resources: Resources.optional(), defaultResource: z.string().optional(), allowUnscopedResources: AllowUnscoped,
   }),
   z.strictObject({ type: z.literal('admin'), clientId: z.string() }),
+  ...(['web', 'spa'] as const).map((type) => z.strictObject({
+    type: z.literal(type), clientId: z.string(), name: z.string().optional(), redirectUris: z.array(z.string()), postLogoutRedirectUris: z.array(z.string()).optional(),
+    firstParty: z.boolean().optional(), scope: z.string().optional(), resources: Resources.optional(), defaultResource: z.string().optional(), allowUnscopedResources: AllowUnscoped,
+  })),
 ]);
 const UpdateBody = z.strictObject({
   version: z.number(), scope: z.string().optional(), resources: Resources.optional(), defaultResource: z.string().nullable().optional(), allowUnscopedResources: AllowUnscoped,

@@ -5,28 +5,38 @@
 import type { ClientView } from '../../clients/client-views.ts';
 import { UsageError } from '../cli-io.ts';
 import { formatDuration } from '../duration.ts';
-import { aDuration, duration, integer, optional, PAGE_LIMIT, required, str, table, wholeNumber, type Command, type CommandContext, type Values } from './command.ts';
+import { aDuration, duration, integer, list, optional, PAGE_LIMIT, required, str, table, wholeNumber, type Command, type CommandContext, type Values } from './command.ts';
 import { scopeGrants, type ScopeGrants } from './scope-grants.ts';
 
 const once = (id: string, secret: string): string => `client_secret: ${secret}\n(store it now: it is not shown again; client ${id})`;
 const describeClient = (c: ClientView): string => [
   `${c.clientId}\t${c.type}\tversion ${c.version}`,
-  ...(c.wechatAppId === null ? [] : [`  app: ${c.wechatAppId}`, `  scope: ${c.scope ?? ''}`]),
+  ...(c.wechatAppId === null ? [] : [`  app: ${c.wechatAppId}`]),
+  ...(c.scope === null ? [] : [`  scope: ${c.scope}`]),
+  ...(c.name === null ? [] : [`  name: ${c.name}`]),
+  ...c.redirectUris.map((uri) => `  redirect uri: ${uri}`),
+  ...c.postLogoutRedirectUris.map((uri) => `  post-logout redirect uri: ${uri}`),
+  ...(c.type === 'web' || c.type === 'spa' ? [`  consent: ${c.firstParty ? 'skipped (first party)' : 'asked (third party)'}`] : []),
   ...Object.entries(c.resources).map(([uri, scopes]) => `  resource: ${uri} ${scopes}${uri === c.defaultResource ? ' (default)' : ''}`),
   ...c.credentials.map((s) => `  secret issued ${s.createdAt}${s.expiresAt === null ? '' : `, expires ${s.expiresAt}`}`),
 ].join('\n');
 
 /** `--resource` and its confirmation, as `clients add` and `clients update` take them. */
 const RESOURCE_OPTIONS = { resource: { type: 'string', multiple: true }, 'allow-unscoped-resource': { type: 'boolean' } } as const;
+/** What `--web` and `--spa` take (design.md §10). */
+const BROWSER_OPTIONS = ['redirect-uri', 'post-logout-redirect-uri', 'first-party', 'name', 'scope', 'resource', 'allow-unscoped-resource'] as const;
 const VERSION = { min: 1, max: 999_999_999 };
 const RESOURCE_USAGE = '[--resource <uri>[="a b"]]... [--allow-unscoped-resource]';
 
 type Registered = Awaited<ReturnType<CommandContext['services']['clients']['register']>>;
 
-/** The scopes and resources of a new mini-program (--public) or service client; a service client has no OIDC scope. */
+/** `--web` or `--spa`: a browser client of the authorization code flow (design.md §10). */
+const isBrowserClient = (ctx: Values): boolean => ctx.values['web'] === true || ctx.values['spa'] === true;
+
+/** The scopes and resources of a new mini-program (--public), browser (--web, --spa) or service client; a service client has no OIDC scope. */
 function newClientScopes(ctx: Values): ScopeGrants {
   const grants = scopeGrants(ctx);
-  if (ctx.values['public'] !== true && grants.oidcScopes.length > 0) {
+  if (ctx.values['public'] !== true && !isBrowserClient(ctx) && grants.oidcScopes.length > 0) {
     throw new UsageError(`a service client acts for no user, so it gets no OIDC scope (${grants.oidcScopes.join(' ')}); --scope names the API scopes of its --resource`);
   }
   return grants;
@@ -35,19 +45,31 @@ function newClientScopes(ctx: Values): ScopeGrants {
 async function registerWithScopes(ctx: CommandContext, clientId: string): Promise<Registered> {
   const { oidcScopes, resources, defaultResource, allowUnscopedResources } = newClientScopes(ctx);
   const common = { clientId, resources, ...optional('defaultResource', defaultResource) };
-  if (ctx.values['public'] !== true) return ctx.services.clients.register({ type: 'service', ...common }, { allowUnscopedResources });
   const scope = oidcScopes.length > 0 ? oidcScopes.join(' ') : undefined;
+  if (isBrowserClient(ctx)) {
+    return ctx.services.clients.register({
+      type: ctx.values['web'] === true ? 'web' : 'spa', ...common, ...optional('scope', scope), ...optional('name', str(ctx, 'name')),
+      redirectUris: list(ctx, 'redirect-uri'), postLogoutRedirectUris: list(ctx, 'post-logout-redirect-uri'), firstParty: ctx.values['first-party'] === true,
+    }, { allowUnscopedResources });
+  }
+  if (ctx.values['public'] !== true) return ctx.services.clients.register({ type: 'service', ...common }, { allowUnscopedResources });
   return ctx.services.clients.register({ type: 'miniprogram', wechatAppId: required(ctx, 'app'), ...optional('scope', scope), ...common }, { allowUnscopedResources });
 }
 
 export const CLIENT_COMMANDS: Readonly<Record<string, Command>> = {
   'clients add': {
-    usage: `clients add --id <client_id> [--public --app <appid> | --admin] [--scope "..."] ${RESOURCE_USAGE}`,
-    summary: 'add a public mini-program client (--public --app), an admin API client (--admin) or a service client (secret printed once)',
-    options: { id: { type: 'string' }, app: { type: 'string' }, public: { type: 'boolean' }, admin: { type: 'boolean' }, scope: { type: 'string' }, ...RESOURCE_OPTIONS },
+    usage: `clients add --id <client_id> [--public --app <appid> | --admin | --web|--spa --redirect-uri <uri>... [--post-logout-redirect-uri <uri>]... [--first-party] [--name "..."]] [--scope "..."] ${RESOURCE_USAGE}`,
+    summary: 'add a public mini-program client (--public --app), an admin API client (--admin), a browser web app (--web, secret printed once) or single-page app (--spa), or a service client (secret printed once)',
+    options: {
+      id: { type: 'string' }, app: { type: 'string' }, public: { type: 'boolean' }, admin: { type: 'boolean' }, scope: { type: 'string' }, ...RESOURCE_OPTIONS,
+      web: { type: 'boolean' }, spa: { type: 'boolean' }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true },
+      'first-party': { type: 'boolean' }, name: { type: 'string' },
+    },
     required: ['id'],
     variants: [
       { name: 'a mini-program client', chosenBy: 'public', takes: ['app', 'scope', 'resource', 'allow-unscoped-resource'], requires: ['app'] },
+      { name: 'a web app', chosenBy: 'web', takes: [...BROWSER_OPTIONS], requires: ['redirect-uri'] },
+      { name: 'a single-page app', chosenBy: 'spa', takes: [...BROWSER_OPTIONS], requires: ['redirect-uri'] },
       // design.md §6: an admin client gets scope admin on the admin API, nothing else.
       { name: 'an admin API client', chosenBy: 'admin', takes: [] },
       { name: 'a service client', takes: ['scope', 'resource', 'allow-unscoped-resource'] },

@@ -1,0 +1,124 @@
+/** Every word of the hosted pages, in zh-CN and English (issue 13 #3). */
+import type { PageLanguage } from './page-language.ts';
+
+export type SignInMethod = 'website-qr' | 'official-account' | 'miniprogram-scan';
+
+/** What went wrong, as a person can act on it (issue 13 #4: never WeChat's raw errmsg). */
+export type FailureClass =
+  | 'code' | 'blocked' | 'busy' | 'unavailable' | 'misconfigured' | 'disabled' | 'state' | 'session' | 'denied' | 'request';
+
+export interface PageText {
+  readonly signInTitle: string;
+  signInLead(client: string): string;
+  readonly methods: Readonly<Record<SignInMethod, string>>;
+  readonly noMethod: string;
+  readonly otherMethods: string;
+  readonly consentTitle: string;
+  consentLead(client: string): string;
+  readonly scopes: Readonly<Record<string, string>>;
+  readonly allow: string;
+  readonly deny: string;
+  readonly errorTitle: string;
+  readonly failures: Readonly<Record<FailureClass, string>>;
+  readonly retry: string;
+  readonly backToApp: string;
+  readonly snapshotTitle: string;
+  readonly snapshotBody: string;
+  readonly logoutTitle: string;
+  readonly logoutLead: string;
+  readonly logoutConfirm: string;
+  readonly logoutCancel: string;
+  readonly loggedOutTitle: string;
+  readonly loggedOutBody: string;
+  readonly reference: string;
+}
+
+const ZH: PageText = {
+  signInTitle: '登录',
+  signInLead: (client) => `使用微信登录「${client}」`,
+  methods: { 'website-qr': '微信扫码登录', 'official-account': '微信授权登录', 'miniprogram-scan': '用小程序扫码登录' },
+  noMethod: '此服务尚未配置可用的微信登录方式，请联系管理员。',
+  otherMethods: '其他登录方式',
+  consentTitle: '授权确认',
+  consentLead: (client) => `「${client}」请求获取以下信息：`,
+  scopes: {
+    openid: '识别你的身份（一个不含微信号的唯一标识）',
+    profile: '你的昵称和头像',
+    phone: '你的手机号码',
+    wechat: '你在该应用下的微信 openid 和 unionid',
+    offline_access: '在你离开后继续访问（长期有效）',
+  },
+  allow: '同意',
+  deny: '拒绝',
+  errorTitle: '登录未完成',
+  failures: {
+    code: '微信登录凭证已失效或已被使用，请重新登录。',
+    blocked: '微信暂时限制了该账号登录，请稍后再试或在微信中处理。',
+    busy: '登录请求过于频繁，请稍后再试。',
+    unavailable: '暂时无法连接微信，请稍后再试。',
+    misconfigured: '此服务的微信登录配置有误，请联系管理员。',
+    disabled: '该账号已被停用。',
+    state: '登录链接无效或已被使用，请从头重新登录。',
+    session: '登录会话已过期或不属于此浏览器，请返回应用重新登录。',
+    denied: '你已取消微信授权。',
+    request: '登录请求无效，请返回应用重新开始。',
+  },
+  retry: '重新登录',
+  backToApp: '返回应用',
+  snapshotTitle: '请打开完整页面',
+  snapshotBody: '你正在浏览页面快照，无法登录。请点击底部的“使用完整服务”打开完整页面后再登录。',
+  logoutTitle: '退出登录',
+  logoutLead: '确定要退出登录吗？',
+  logoutConfirm: '退出',
+  logoutCancel: '保持登录',
+  loggedOutTitle: '已退出',
+  loggedOutBody: '你已成功退出登录，可以关闭此页面。',
+  reference: '参考编号',
+};
+
+const EN: PageText = {
+  signInTitle: 'Sign in',
+  signInLead: (client) => `Sign in to ${client} with WeChat`,
+  methods: { 'website-qr': 'Scan a QR code with WeChat', 'official-account': 'Continue with WeChat', 'miniprogram-scan': 'Scan with the mini-program' },
+  noMethod: 'No WeChat sign-in method is configured for this service; please contact its administrator.',
+  otherMethods: 'Other ways to sign in',
+  consentTitle: 'Allow access',
+  consentLead: (client) => `${client} asks for:`,
+  scopes: {
+    openid: 'Who you are (an identifier that is not your WeChat ID)',
+    profile: 'Your nickname and profile picture',
+    phone: 'Your phone number',
+    wechat: 'Your WeChat openid and unionid for this application',
+    offline_access: 'Access while you are away (long-lived)',
+  },
+  allow: 'Allow',
+  deny: 'Deny',
+  errorTitle: 'Sign-in not completed',
+  failures: {
+    code: 'The WeChat sign-in expired or was already used. Please sign in again.',
+    blocked: 'WeChat has temporarily restricted this account from signing in. Try again later or check WeChat.',
+    busy: 'Too many sign-in attempts. Please wait a minute and try again.',
+    unavailable: 'WeChat cannot be reached right now. Please try again shortly.',
+    misconfigured: 'WeChat sign-in is misconfigured for this service. Please contact its administrator.',
+    disabled: 'This account is disabled.',
+    state: 'This sign-in link is invalid or was already used. Please start again.',
+    session: 'This sign-in session expired or belongs to another browser. Go back to the application and start again.',
+    denied: 'You cancelled the WeChat authorization.',
+    request: 'The sign-in request is invalid. Go back to the application and start again.',
+  },
+  retry: 'Sign in again',
+  backToApp: 'Back to the application',
+  snapshotTitle: 'Open the full page',
+  snapshotBody: 'You are viewing a snapshot of this page, which cannot sign in. Tap "use the full service" at the bottom to open the full page, then sign in.',
+  logoutTitle: 'Sign out',
+  logoutLead: 'Do you want to sign out?',
+  logoutConfirm: 'Sign out',
+  logoutCancel: 'Stay signed in',
+  loggedOutTitle: 'Signed out',
+  loggedOutBody: 'You have signed out. You can close this page.',
+  reference: 'Reference',
+};
+
+export function textFor(language: PageLanguage): PageText {
+  return language === 'en' ? EN : ZH;
+}
