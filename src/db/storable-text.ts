@@ -30,3 +30,16 @@ export function storableJson(value: unknown): unknown {
   }
   return value;
 }
+
+export const UNSTORABLE_INPUT_MESSAGE = 'the request contains a NUL byte or an unpaired surrogate';
+
+/** True when a request's decoded path or a query parameter can't be stored. A malformed %-escape is left to the route. */
+export function hasUnstorableTarget(target: { readonly path: string; readonly query: unknown }): boolean {
+  let path: string;
+  try {
+    path = decodeURIComponent(target.path);
+  } catch {
+    path = target.path;
+  }
+  return hasUnstorableText(path) || hasUnstorableText(target.query);
+}

@@ -33,9 +33,10 @@ import { databaseOutagesAs503 } from './token-endpoint/database-outages.ts';
 import { createLoginAccountMemo } from './token-endpoint/login-account-memo.ts';
 import { guardClientAddresses, guardClientGrants } from './token-endpoint/rate-limit-guards.ts';
 import { createResourceIndicators } from './token-endpoint/resource-indicators.ts';
-import { auditTokenEndpoint } from './token-endpoint/token-audit.ts';
+import { auditRefusedTokenRequest, auditTokenEndpoint } from './token-endpoint/token-audit.ts';
 import { unauthorizedClientForDisallowedGrants } from './token-endpoint/unauthorized-client.ts';
 import { registerWeChatGrant } from './token-endpoint/wechat-code.grant.ts';
+import { refuseUnstorableParameters } from './unstorable-parameters.ts';
 
 /** What oidc/ needs of the service graph (src/services.ts). */
 export interface OidcDeps {
@@ -99,6 +100,10 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   });
 
   // What wxbridge adds to oidc-provider, in the order a token request meets it:
+  // 0. in front of everything: parameters PostgreSQL can't store are refused 400 before any lookup.
+  const storableOnly = refuseUnstorableParameters({
+    onRefused: (request) => { if (request.path === '/token') auditRefusedTokenRequest(deps.audit, request, 'invalid_request'); },
+  });
   // 1. in front of the provider: the per-address rate limit; failed client authentication counted after.
   const addressGuard = guardClientAddresses(rateLimits);
   // 2. the grants oidc-provider does not have: the WeChat login code (design.md §1).
@@ -122,7 +127,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const documents = createDocumentCache({ version: () => keysVersion });
 
   return {
-    middleware: [documents, addressGuard, mount(provider)],
+    middleware: [storableOnly, documents, addressGuard, mount(provider)],
     authenticateBearer: createBearerAuthenticator(provider),
     publicJwks: () => keyRing.publicJwks(),
     hasSigningKeys: () => keyRing.current().keys.length > 0,
