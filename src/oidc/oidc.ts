@@ -27,6 +27,7 @@ import { createFindAccount } from './find-account.ts';
 import { createProvider } from './provider.ts';
 import { rewriteResponses, routeOf, type ResponseRewrite } from './response-rewrites.ts';
 import { followSigningKeys, loadSigningKeys } from './signing-keys.ts';
+import { narrowGrantsToClientScope } from './grant-narrowing.ts';
 import { createAdapterFactory } from './storage/adapter.ts';
 import { deleteExpiredPayloads } from './storage/payload-cleanup.ts';
 import { databaseOutagesAs503 } from './token-endpoint/database-outages.ts';
@@ -85,7 +86,8 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     secrets: clients,
     proxy: config.http.trustProxy > 0,
     configuration: buildOidcConfiguration(config.oidc, {
-      adapter: createAdapterFactory({ em: deps.em, clients, clock }),
+      // A Grant is read narrowed to its client's current OIDC scopes (issue #15 finding 3).
+      adapter: narrowGrantsToClientScope(createAdapterFactory({ em: deps.em, clients, clock }), clients),
       signingKeys: keyRing.current().keys,
       cookieKeys: [deps.secretBox.deriveKey('cookie-signing-v1').toString('base64url')],
       findAccount: createFindAccount({ accounts: deps.accounts, signedIn }),
