@@ -24,6 +24,7 @@ import { createBearerAuthenticator, type AuthenticateBearer } from './bearer-aut
 import { buildOidcConfiguration } from './configuration.ts';
 import { createDocumentCache } from './document-cache.ts';
 import { createFindAccount } from './find-account.ts';
+import { guardGrantHandlers } from './oidc-provider-seam.ts';
 import { createProvider } from './provider.ts';
 import { rewriteResponses, routeOf, type ResponseRewrite } from './response-rewrites.ts';
 import { followSigningKeys, loadSigningKeys } from './signing-keys.ts';
@@ -33,6 +34,7 @@ import { deleteExpiredPayloads } from './storage/payload-cleanup.ts';
 import { databaseOutagesAs503 } from './token-endpoint/database-outages.ts';
 import { createLoginAccountMemo } from './token-endpoint/login-account-memo.ts';
 import { guardClientAddresses, guardClientGrants } from './token-endpoint/rate-limit-guards.ts';
+import { checkRefreshResourceFirst } from './token-endpoint/refresh-resource-check.ts';
 import { createResourceIndicators } from './token-endpoint/resource-indicators.ts';
 import { auditRefusedTokenRequest, auditTokenEndpoint } from './token-endpoint/token-audit.ts';
 import { unauthorizedClientForDisallowedGrants } from './token-endpoint/unauthorized-client.ts';
@@ -110,7 +112,10 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const addressGuard = guardClientAddresses(rateLimits);
   // 2. the grants oidc-provider does not have: the WeChat login code (design.md §1).
   registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn, dormantApps: deps.dormantApps });
-  // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit.
+  // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit
+  //    (installed last, so it runs first), then a refresh's resource, checked before the library
+  //    spends the refresh token (issue #15 finding 4).
+  guardGrantHandlers(provider, checkRefreshResourceFirst(provider, (ctx, resource, client) => indicators.getResourceServerInfo(ctx, resource, client)));
   guardClientGrants(provider, rateLimits);
   // 4. after the provider rendered its answer: corrections, in this order.
   rewriteResponses(provider, [
