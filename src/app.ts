@@ -14,6 +14,7 @@ import { isDatabaseUnavailable } from './db/database-errors.ts';
 import { recordIssuer } from './db/server-settings.ts';
 import { createErrorMiddleware } from './http/error-middleware.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMeRoutes } from './me/me.routes.ts';
 import { createOidc } from './oidc/oidc.ts';
@@ -83,6 +84,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       { name: 'database', check: () => database.isReachable() },
       { name: 'keys', check: () => Promise.resolve(oidc.hasSigningKeys()) },
     ]);
+    koa.use(securityHeaders(issuer));
     koa.use(createErrorMiddleware(logger, isDatabaseUnavailable));
     koa.use(health.routes());
     if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());

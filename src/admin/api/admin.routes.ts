@@ -36,7 +36,10 @@ export function createAdminApi(deps: { services: AdminServices; auth: Omit<Admin
       // Paths and queries PostgreSQL can't store never reach a lookup (issue #15 finding 2).
       if (hasUnstorableTarget({ path: ctx.path, query: ctx.query })) throw new AppError('request.invalid', UNSTORABLE_INPUT_MESSAGE);
       await routes(ctx, async () => { await methods(ctx, () => Promise.resolve()); });
-      if (ctx.body === undefined && ctx.status === 404) ctx.body = { error: 'not_found', message: `no admin endpoint ${ctx.method} ${ctx.path}` };
+      if (ctx.body === undefined && ctx.status === 404) {
+        ctx.body = { error: 'not_found', message: `no admin endpoint ${ctx.method} ${ctx.path}` };
+        ctx.status = 404; // assigning a body set 200 (issue #15 finding 8)
+      }
     });
   };
 }
