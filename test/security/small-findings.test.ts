@@ -10,7 +10,7 @@ describe('smaller hardening findings (issue #15 finding 8)', () => {
     const api = await adminApi(app);
     const unknown = await api.call('GET', '/no-such-endpoint');
     expect({ status: unknown.status, error: (unknown.body as { error?: string }).error }).toEqual({ status: 404, error: 'not_found' });
-    for (const cursor of ['9999999999999999999', '9223372036854775808']) {
+    for (const cursor of ['9999999999999999999', '9223372036854775808', ':', '-1']) {
       const page = await api.call('GET', `/audit?cursor=${cursor}`);
       expect({ status: page.status, error: (page.body as { error?: string }).error }).toEqual({ status: 400, error: 'request.invalid' });
     }

@@ -20,7 +20,8 @@ const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().regex(/^[0-9]{1,19}$/, 'must be an id from nextCursor')
     // ids are PostgreSQL bigints: a larger number is a client's mistake, not a 500 (issue #15 finding 8).
-    .refine((s) => BigInt(s) <= BIGINT_MAX, 'must be an id from nextCursor').optional(),
+    // (zod runs the refinement after a failed regex too: only digits reach BigInt.)
+    .refine((s) => !/^[0-9]+$/.test(s) || BigInt(s) <= BIGINT_MAX, 'must be an id from nextCursor').optional(),
 });
 
 export function registerKeyUserAuditRoutes(router: Router, services: AdminServices): void {
