@@ -14,6 +14,7 @@ import { isDatabaseUnavailable } from './db/database-errors.ts';
 import { recordIssuer } from './db/server-settings.ts';
 import { createErrorMiddleware } from './http/error-middleware.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createAccountRoutes } from './me/account.routes.ts';
 import { createMeRoutes } from './me/me.routes.ts';
@@ -105,6 +106,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ]);
     // Outermost: it sees the status the error middleware settles on, and the time of everything.
     koa.use(createHttpMetrics({ metrics: services.metrics, fixedRoutes: [...PROVIDER_DOCUMENTS, ...CLIENT_AUTH_ROUTES] }));
+    koa.use(securityHeaders(issuer));
     koa.use(createErrorMiddleware(logger, isDatabaseUnavailable));
     koa.use(health.routes());
     if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());

@@ -6,10 +6,16 @@
  * token requests; bench/README.md). Each event keeps the time it was recorded. Recording never fails
  * the operation it describes: a failed insert is logged loudly instead (a login must not fail
  * because of its audit).
+ *
+ * One request's input must never erase another's row (issue #15 finding 1): text is made storable
+ * and cut to its column before the INSERT (src/db/storable-text.ts), and when PostgreSQL still
+ * refuses a batch, its rows are retried one by one, so a bad row loses at most itself. Rows lost
+ * are logged and reported to the observer (a metric).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.ts';
 import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
+import { storableJson, storableText } from '../db/storable-text.ts';
 import { withoutSecrets } from './audit-redaction.ts';
 
 export interface AuditEntry {
@@ -75,35 +81,70 @@ interface AuditRow {
   outcome: string; reason: string | null; ip: string | null; client_id: string | null; account_id: string | null;
 }
 
-const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(withoutSecrets(value)));
+/** Told how many rows each write stored and lost (issue #19's metrics plug in here). */
+export interface AuditObserver {
+  onRowsWritten(count: number): void;
+  onRowsLost(count: number): void;
+}
 
 export interface AuditLogDeps {
   readonly em: () => EntityManager;
   readonly logger: Logger;
   readonly now: () => Date;
-  /** Told how many rows each INSERT wrote or lost (metrics: design.md §9); must not throw. */
-  readonly observer?: { onRowsWritten(count: number): void; onRowsLost(count: number): void };
+  /** Told how many rows were written or lost (metrics: design.md §9); must not throw. */
+  readonly observer?: AuditObserver | undefined;
+}
+
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(storableJson(withoutSecrets(value))));
+
+/** Text as the column can hold it: storable, and no longer than the column (audit-event.entity.ts). */
+function column(value: string | null | undefined, length: number): string | null {
+  return value === undefined || value === null ? null : storableText(value).slice(0, length);
+}
+
+function toRow({ entry, at }: Pending) {
+  return sql`(${at}, ${column(entry.actor, 160)}, ${column(entry.action, 64)}, ${column(entry.target, 512)}, ${json(entry.before)}::jsonb,
+    ${json(entry.after)}::jsonb, ${column(entry.outcome, 16)}, ${column(entry.reason, 128)}, ${column(entry.ip, 64)},
+    ${column(entry.clientId, 128)}, ${column(entry.accountId, 64)})`;
 }
 
 export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const queue: Pending[] = [];
   let writing: Promise<void> | undefined;
 
+  async function insertRows(batch: readonly Pending[]): Promise<void> {
+    await executeStatement(deps.em(), sql`
+      insert into audit_events (at, actor, action, target, before, after, outcome, reason, ip, client_id, account_id)
+      values ${sql.join(batch.map(toRow))}`);
+  }
+
   async function insert(batch: readonly Pending[]): Promise<void> {
-    const rows = batch.map(({ entry, at }) => sql`(${at}, ${entry.actor}, ${entry.action}, ${entry.target ?? null}, ${json(entry.before)}::jsonb,
-      ${json(entry.after)}::jsonb, ${entry.outcome}, ${entry.reason ?? null}, ${entry.ip ?? null}, ${entry.clientId ?? null}, ${entry.accountId ?? null})`);
     try {
-      await executeStatement(deps.em(), sql`
-        insert into audit_events (at, actor, action, target, before, after, outcome, reason, ip, client_id, account_id)
-        values ${sql.join(rows)}`);
-    } catch (error) {
-      for (const { entry } of batch) {
-        deps.logger.error({ err: error, audit: { action: entry.action, actor: entry.actor, outcome: entry.outcome } }, 'audit event could not be recorded');
-      }
-      deps.observer?.onRowsLost(batch.length);
+      await insertRows(batch);
+      deps.observer?.onRowsWritten(batch.length);
       return;
+    } catch (error) {
+      if (batch.length === 1) {
+        lost(batch[0], error);
+        return;
+      }
     }
-    deps.observer?.onRowsWritten(batch.length);
+    // The batch was refused: one row by one, so a row PostgreSQL refuses loses only itself.
+    for (const pending of batch) {
+      try {
+        await insertRows([pending]);
+        deps.observer?.onRowsWritten(1);
+      } catch (error) {
+        lost(pending, error);
+      }
+    }
+  }
+
+  function lost(pending: Pending | undefined, error: unknown): void {
+    if (pending === undefined) return;
+    const { entry } = pending;
+    deps.logger.error({ err: error, audit: { action: column(entry.action, 64), actor: column(entry.actor, 160), outcome: entry.outcome } }, 'audit event could not be recorded');
+    deps.observer?.onRowsLost(1);
   }
 
   async function drain(): Promise<void> {

@@ -1,5 +1,6 @@
-/** Reads a JSON request body with a size cap (test-catalogue H-02): too large → 413, not JSON → 400. */
+/** Reads a JSON request body with a size cap (test-catalogue H-02): too large → 413, not JSON or not storable → 400. */
 import type { Context } from 'koa';
+import { hasUnstorableText, UNSTORABLE_INPUT_MESSAGE } from '../db/storable-text.ts';
 import { AppError } from '../errors.ts';
 
 export async function readJsonBody(ctx: Context, limitBytes = 64 * 1024): Promise<unknown> {
@@ -13,9 +14,13 @@ export async function readJsonBody(ctx: Context, limitBytes = 64 * 1024): Promis
     if (size > limitBytes) throw new AppError('request.too_large', `body exceeds ${limitBytes} bytes`);
     chunks.push(chunk);
   }
+  let body: unknown;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
     throw new AppError('request.invalid', 'body is not valid JSON');
   }
+  // Refused before any query (issue #15 finding 2): PostgreSQL text and jsonb can't hold these.
+  if (hasUnstorableText(body)) throw new AppError('request.invalid', UNSTORABLE_INPUT_MESSAGE);
+  return body;
 }

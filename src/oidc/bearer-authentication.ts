@@ -30,6 +30,10 @@ export function createBearerAuthenticator(provider: Provider): AuthenticateBeare
     const [client, grant] = await Promise.all([provider.Client.find(clientId), provider.Grant.find(grantId)]);
     if (client === undefined || grant === undefined) return null;
     if (grant.clientId !== clientId || grant.accountId !== accountId) return null;
-    return { accountId, clientId, scopes: accessToken.scopes, wechatAppId: clientWeChatAppId(client) };
+    // The grant is loaded narrowed to the client's current scopes (grant-narrowing.ts): a token issued
+    // before an admin removed a scope carries it, but no longer opens what it guards (issue #15 finding 3).
+    const granted = new Set(grant.getOIDCScope().split(' '));
+    const scopes = new Set([...accessToken.scopes].filter((scope) => granted.has(scope)));
+    return { accountId, clientId, scopes, wechatAppId: clientWeChatAppId(client) };
   };
 }

@@ -78,3 +78,18 @@ export function guardGrantHandlers(provider: Provider, guard: GrantHandler): voi
     });
   }
 }
+
+/**
+ * Every URL the provider publishes (discovery's endpoints and jwks_uri, …) is resolved against the
+ * configured issuer, not the request's Host or X-Forwarded-Host (issue #15 finding 6): a forged Host
+ * must not name another origin's key set (OpenID Connect Discovery 1.0 §3, §4.3: the metadata belongs
+ * to the issuer). Same path as lib/helpers/oidc_context.js urlFor, only the base differs.
+ */
+export function publishUrlsFromIssuer(provider: Provider, issuer: string): void {
+  const { prototype } = (provider as unknown as { OIDCContext: { prototype: { urlFor: (name: string, options?: object) => string } } }).OIDCContext;
+  const original = prototype.urlFor;
+  prototype.urlFor = function urlFor(this: { ctx: { href: string } }, name, options) {
+    const relative = new URL(original.call(this, name, options));
+    return new URL(`${relative.pathname}${relative.search}`, issuer).href;
+  };
+}

@@ -29,20 +29,24 @@ import { createFindAccount } from './find-account.ts';
 import { createInteractionMiddleware } from './interactions/interaction-routes.ts';
 import type { ConfiguredApps } from './interactions/sign-in-methods.ts';
 import { createWeChatSignInStates } from './interactions/wechat-sign-in-states.ts';
+import { guardGrantHandlers } from './oidc-provider-seam.ts';
 import { createProvider } from './provider.ts';
 import { rewriteResponses, routeOf, type ResponseRewrite } from './response-rewrites.ts';
 import { followSigningKeys, loadSigningKeys } from './signing-keys.ts';
+import { narrowGrantsToClientScope } from './grant-narrowing.ts';
 import { createAdapterFactory } from './storage/adapter.ts';
 import { deleteExpiredPayloads } from './storage/payload-cleanup.ts';
 import { databaseOutagesAs503 } from './token-endpoint/database-outages.ts';
 import { createLoginAccountMemo } from './token-endpoint/login-account-memo.ts';
 import { guardClientAddresses, guardClientGrants } from './token-endpoint/rate-limit-guards.ts';
+import { checkRefreshResourceFirst } from './token-endpoint/refresh-resource-check.ts';
 import { createResourceIndicators } from './token-endpoint/resource-indicators.ts';
-import { auditTokenEndpoint } from './token-endpoint/token-audit.ts';
+import { auditRefusedTokenRequest, auditTokenEndpoint } from './token-endpoint/token-audit.ts';
 import { countTokenRequests } from './token-endpoint/token-metrics.ts';
 import { traceTokenRequests } from './token-endpoint/token-span.ts';
 import { unauthorizedClientForDisallowedGrants } from './token-endpoint/unauthorized-client.ts';
 import { registerWeChatGrant } from './token-endpoint/wechat-code.grant.ts';
+import { refuseUnstorableParameters } from './unstorable-parameters.ts';
 
 /** What oidc/ needs of the service graph (src/services.ts). */
 export interface OidcDeps {
@@ -112,7 +116,8 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     secrets: clients,
     proxy: config.http.trustProxy > 0,
     configuration: buildOidcConfiguration(config.oidc, {
-      adapter: createAdapterFactory({ em: deps.em, clients, clock }),
+      // A Grant is read narrowed to its client's current OIDC scopes (issue #15 finding 3).
+      adapter: narrowGrantsToClientScope(createAdapterFactory({ em: deps.em, clients, clock }), clients),
       signingKeys: keyRing.current().keys,
       cookieKeys,
       findAccount: createFindAccount({ accounts: deps.accounts, signedIn }),
@@ -127,12 +132,19 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   });
 
   // What wxbridge adds to oidc-provider, in the order a token request meets it:
+  // 0. in front of everything: parameters PostgreSQL can't store are refused 400 before any lookup.
+  const storableOnly = refuseUnstorableParameters({
+    onRefused: (request) => { if (request.path === '/token') auditRefusedTokenRequest(deps.audit, request, 'invalid_request'); },
+  });
   // 1. in front of the provider: the per-address rate limit; failed client authentication counted after.
   const rejected = (limit: Parameters<Metrics['countRateLimitRejection']>[0]): void => { deps.metrics.countRateLimitRejection(limit); };
   const addressGuard = guardClientAddresses(rateLimits, rejected);
   // 2. the grants oidc-provider does not have: the WeChat login code (design.md §1).
   registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn, dormantApps: deps.dormantApps });
-  // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit.
+  // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit
+  //    (installed last, so it runs first), then a refresh's resource, checked before the library
+  //    spends the refresh token (issue #15 finding 4).
+  guardGrantHandlers(provider, checkRefreshResourceFirst(provider, (ctx, resource, client) => indicators.getResourceServerInfo(ctx, resource, client)));
   guardClientGrants(provider, rateLimits, rejected);
   // 4. after the provider rendered its answer: corrections, in this order.
   rewriteResponses(provider, [
@@ -159,8 +171,9 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const documents = createDocumentCache({ version: () => keysVersion });
 
   return {
-    // The token request's span first, so the rate limits, the WeChat call and the queries are inside it.
-    middleware: [traceTokenRequests(), documents, addressGuard, interactions, mount(provider)],
+    // The token request's span first, so the rate limits, the WeChat call and the queries are inside it; then
+    // parameters PostgreSQL can't store are refused before any lookup.
+    middleware: [traceTokenRequests(), storableOnly, documents, addressGuard, interactions, mount(provider)],
     authenticateBearer: createBearerAuthenticator(provider),
     cookieKeys,
     publicJwks: () => keyRing.publicJwks(),

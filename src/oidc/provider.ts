@@ -1,6 +1,6 @@
 /** Builds the oidc-provider instance from its configuration, with client secrets compared as hashes. */
 import Provider, { type Configuration } from 'oidc-provider';
-import { useHashedClientSecrets, type SecretVerifier } from './oidc-provider-seam.ts';
+import { publishUrlsFromIssuer, useHashedClientSecrets, type SecretVerifier } from './oidc-provider-seam.ts';
 
 export interface ProviderDeps {
   readonly issuer: string;
@@ -14,5 +14,6 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, deps.configuration);
   provider.proxy = deps.proxy;
   useHashedClientSecrets(provider, deps.secrets);
+  publishUrlsFromIssuer(provider, deps.issuer);
   return provider;
 }

@@ -22,13 +22,14 @@ describe('discovery and JWKS from the document cache', () => {
     expect((await get(`${app.baseUrl}/jwks`)).cache).toBe('public, max-age=300');
   });
 
-  it('keeps one answer per request origin (discovery names endpoints after it)', async () => {
+  it('names endpoints after the configured issuer, whatever origin the request came by (issue #15 finding 6)', async () => {
     const app = await startTestApp({ env: { WXBRIDGE_TRUST_PROXY: '1', WXBRIDGE_ISSUER: 'https://id.example.test' } });
     const tokenEndpoint = async (headers: Record<string, string>): Promise<unknown> =>
       (JSON.parse((await get(`${app.baseUrl}/.well-known/openid-configuration`, headers)).body) as { token_endpoint: unknown }).token_endpoint;
     const proxied = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'id.example.test' };
     for (let i = 0; i < 2; i += 1) {
-      expect(await tokenEndpoint({})).toBe(`${app.baseUrl}/token`);
+      expect(await tokenEndpoint({})).toBe('https://id.example.test/token');
+      expect(await tokenEndpoint({ 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' })).toBe('https://id.example.test/token');
       expect(await tokenEndpoint(proxied)).toBe('https://id.example.test/token');
     }
   });

@@ -50,12 +50,12 @@ describe('WXBRIDGE_TRUST_PROXY=1', () => {
     expect(await auditedIp(app, api, SPOOFING)).toBe('203.0.113.9');
   });
 
-  it('builds endpoint URLs from the forwarded scheme and host, under the configured issuer', async () => {
+  it('builds endpoint URLs from the configured issuer, not from the forwarded scheme and host', async () => {
     const app = await startTestApp({ env: { WXBRIDGE_TRUST_PROXY: '1', WXBRIDGE_ISSUER: 'https://id.example.test' } });
     const proxied = await discovery(app, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'id.example.test' });
     expect(proxied).toMatchObject({ issuer: 'https://id.example.test', token_endpoint: 'https://id.example.test/token', jwks_uri: 'https://id.example.test/jwks' });
-    // oidc-provider names endpoints after the request's origin; only the issuer is pinned (ADR 0014).
-    expect(await discovery(app)).toMatchObject({ issuer: 'https://id.example.test', token_endpoint: `${app.baseUrl}/token` });
+    // Every published URL is built from the issuer, whatever origin the request came by (issue #15 finding 6).
+    expect(await discovery(app)).toMatchObject({ issuer: 'https://id.example.test', token_endpoint: 'https://id.example.test/token', jwks_uri: 'https://id.example.test/jwks' });
   });
 });
 

@@ -5,6 +5,8 @@
  */
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
+import { AppError } from '../../errors.ts';
+import { hasUnstorableTarget, UNSTORABLE_INPUT_MESSAGE } from '../../db/storable-text.ts';
 import { ADMIN_API_PREFIX } from '../admin-audience.ts';
 import type { AdminServices } from '../admin-services.ts';
 import { createAdminAuthentication, requireAdmin, type AdminAuthDeps } from './admin-auth.ts';
@@ -33,8 +35,13 @@ export function createAdminApi(deps: { services: AdminServices; auth: Omit<Admin
     }
     await authenticate(ctx, async () => {
       ctx.set('Cache-Control', 'no-store');
+      // Paths and queries PostgreSQL can't store never reach a lookup (issue #15 finding 2).
+      if (hasUnstorableTarget({ path: ctx.path, query: ctx.query })) throw new AppError('request.invalid', UNSTORABLE_INPUT_MESSAGE);
       await routes(ctx, async () => { await methods(ctx, () => Promise.resolve()); });
-      if (ctx.body === undefined && ctx.status === 404) ctx.body = { error: 'not_found', message: `no admin endpoint ${ctx.method} ${ctx.path}` };
+      if (ctx.body === undefined && ctx.status === 404) {
+        ctx.body = { error: 'not_found', message: `no admin endpoint ${ctx.method} ${ctx.path}` };
+        ctx.status = 404; // assigning a body set 200 (issue #15 finding 8)
+      }
     });
   };
 }

@@ -8,6 +8,8 @@ import { queryParam, readBody, servicesFor } from './admin-request.ts';
 
 const RotateBody = z.strictObject({ delaySeconds: z.number().optional(), algs: z.array(z.enum(SIGNING_ALGORITHMS)).min(1).optional() });
 
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+
 const AuditQuery = z.object({
   action: z.string().max(64).optional(),
   actor: z.string().max(160).optional(),
@@ -16,7 +18,10 @@ const AuditQuery = z.object({
   since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^[0-9]{1,19}$/, 'must be an id from nextCursor').optional(),
+  cursor: z.string().regex(/^[0-9]{1,19}$/, 'must be an id from nextCursor')
+    // ids are PostgreSQL bigints: a larger number is a client's mistake, not a 500 (issue #15 finding 8).
+    // (zod runs the refinement after a failed regex too: only digits reach BigInt.)
+    .refine((s) => !/^[0-9]+$/.test(s) || BigInt(s) <= BIGINT_MAX, 'must be an id from nextCursor').optional(),
 });
 
 export function registerKeyUserAuditRoutes(router: Router, services: AdminServices): void {

@@ -54,3 +54,14 @@ export function auditTokenEndpoint(provider: Provider, deps: { audit: Pick<Audit
     if ((ctx as { oidc?: { route?: string } }).oidc?.route === 'token') failure(ctx, error);
   });
 }
+
+/** A token request refused before the provider saw it (src/oidc/unstorable-parameters.ts): audited as a failure. */
+export function auditRefusedTokenRequest(audit: Pick<AuditLog, 'record'>, request: { ip: string; params: Readonly<Record<string, unknown>> }, reason: string): void {
+  const grantType = request.params['grant_type'];
+  const requestedClient = request.params['client_id'];
+  const clientId = typeof requestedClient === 'string' ? requestedClient.slice(0, 128) : null;
+  void audit.record({
+    action: (typeof grantType === 'string' ? ACTIONS[grantType] : undefined) ?? 'token.other',
+    actor: clientId ?? 'anonymous', clientId, accountId: null, ip: request.ip, outcome: 'failure', reason,
+  });
+}

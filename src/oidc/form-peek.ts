@@ -1,0 +1,49 @@
+/**
+ * A look at a urlencoded body before oidc-provider parses it, so that parameters PostgreSQL can't
+ * store are refused before any lookup (issue #15 finding 2; src/db/storable-text.ts).
+ */
+import { Readable } from 'node:stream';
+import * as querystring from 'node:querystring';
+import type { Context } from 'koa';
+
+/** oidc-provider's own cap on bodies (lib/shared/selective_body.js): a larger one is its to refuse. */
+const FORM_LIMIT_BYTES = 56 * 1024;
+
+/**
+ * Reads a urlencoded body and returns its parameters, to be judged before the provider sees them. The request is then
+ * handed on as if unread: `ctx.req` becomes a view of the original message (headers, socket,
+ * method inherited) whose body stream replays the same bytes, so the provider parses it as usual.
+ * A body over the provider's limit is not judged here: it is replayed for the provider to refuse.
+ */
+export async function peekForm(ctx: Context): Promise<querystring.ParsedUrlQuery | undefined> {
+  if (!ctx.is('application/x-www-form-urlencoded') || !ctx.req.readable) return undefined;
+  const original = ctx.req;
+  const declared = ctx.request.length;
+  if (declared > FORM_LIMIT_BYTES) return undefined; // (no Content-Length: undefined, never greater)
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of original.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    chunks.push(chunk);
+    if (size > FORM_LIMIT_BYTES) break;
+  }
+  const complete = size <= FORM_LIMIT_BYTES;
+  const replay = Readable.from((async function* replayed() {
+    yield* chunks;
+    if (!complete) yield* original.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+  })());
+  ctx.req = Object.create(original, {
+    readable: { get: () => replay.readable },
+    readableEncoding: { value: null },
+    iterator: { value: (options?: { destroyOnReturn?: boolean }) => replay.iterator(options) },
+    [Symbol.asyncIterator]: { value: () => replay[Symbol.asyncIterator]() },
+  }) as Context['req'];
+  if (!complete) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder(ctx.request.charset || 'utf-8').decode(Buffer.concat(chunks, size));
+  } catch {
+    return undefined; // an unknown charset: the provider answers it
+  }
+  return querystring.parse(text);
+}
