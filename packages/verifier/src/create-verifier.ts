@@ -7,7 +7,7 @@
  */
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 import type { AccessTokenClaims } from './access-token-claims.ts';
-import { discoverIssuer, type FetchLike } from './discovery.ts';
+import { checkedJwksOrigins, discoverIssuer, type FetchLike } from './discovery.ts';
 import type { AsymmetricAlgorithm } from './token-header.ts';
 import { unavailable } from './verifier-error.ts';
 import { checkedAlgorithms, DEFAULT_ALGORITHMS, verifyAccessToken } from './verify-access-token.ts';
@@ -31,6 +31,11 @@ export interface VerifierOptions {
   readonly maxTokenLength?: number;
   /** `realm` of the `WWW-Authenticate` challenges (default none). */
   readonly realm?: string;
+  /**
+   * Origins besides the issuer's own that discovery's `jwks_uri` may name (default none): a JWKS
+   * elsewhere is refused (500) unless listed here, e.g. `['https://keys.example']`.
+   */
+  readonly allowedJwksOrigins?: readonly string[];
   /** The fetch used for discovery and the JWKS (default globalThis.fetch). */
   readonly fetch?: FetchLike;
   /** The clock `exp`, `nbf` and `iat` are checked against, in ms since the epoch (default Date.now). */
@@ -61,7 +66,7 @@ function createKeySource(settings: Settings): () => Promise<JWTVerifyGetKey> {
   let keys: Promise<JWTVerifyGetKey> | undefined;
   return () => {
     if (keys !== undefined) return keys;
-    const created = discoverIssuer({ issuer: settings.issuer, fetch: settings.fetch, timeoutMs: settings.fetchTimeoutMs }).then((discovered) =>
+    const created = discoverIssuer({ issuer: settings.issuer, fetch: settings.fetch, timeoutMs: settings.fetchTimeoutMs, allowedJwksOrigins: settings.allowedJwksOrigins }).then((discovered) =>
       reportUnavailable(createRemoteJWKSet(discovered.jwksUri, {
         timeoutDuration: settings.fetchTimeoutMs,
         cooldownDuration: settings.jwksCooldownMs,
@@ -86,6 +91,7 @@ function withDefaults(options: VerifierOptions): Settings {
     jwksCooldownMs: options.jwksCooldownMs ?? 30_000,
     jwksCacheMaxAgeMs: options.jwksCacheMaxAgeMs ?? 600_000,
     maxTokenLength: options.maxTokenLength ?? 16_384,
+    allowedJwksOrigins: checkedJwksOrigins(options.allowedJwksOrigins ?? []),
     realm: options.realm,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     now: options.now ?? Date.now,

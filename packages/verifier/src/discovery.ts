@@ -1,6 +1,9 @@
 /**
  * OpenID Connect Discovery 1.0 §4: fetch `{issuer}/.well-known/openid-configuration` once and take
- * its `jwks_uri`, after checking that the document's `issuer` is exactly the configured one (§4.3).
+ * its `jwks_uri`, after checking that the document's `issuer` is exactly the configured one (§4.3)
+ * and that the `jwks_uri` is on the issuer's origin, or on one the caller allowed explicitly: a
+ * discovery document with the right issuer but someone else's key set (a forged Host reflected by a
+ * proxy, a tampered cache) must not make its keys trusted (wxbridge issue #15 finding 6).
  */
 import { VerifierError, unavailable } from './verifier-error.ts';
 
@@ -10,6 +13,8 @@ export interface DiscoveryOptions {
   readonly issuer: string;
   readonly fetch: FetchLike;
   readonly timeoutMs: number;
+  /** Origins besides the issuer's that may serve the JWKS (normalised, e.g. `https://keys.example`). */
+  readonly allowedJwksOrigins: readonly string[];
 }
 
 export interface DiscoveredIssuer {
@@ -42,7 +47,22 @@ export async function discoverIssuer(options: DiscoveryOptions): Promise<Discove
   if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri) || !/^https?:$/.test(new URL(jwksUri).protocol)) {
     throw misconfigured('discovery has no usable jwks_uri');
   }
+  const { origin } = new URL(jwksUri);
+  if (origin !== new URL(options.issuer).origin && !options.allowedJwksOrigins.includes(origin)) {
+    throw misconfigured(`discovery's jwks_uri ${JSON.stringify(jwksUri)} is not on the issuer's origin (allow it with allowedJwksOrigins)`);
+  }
   return { issuer, jwksUri: new URL(jwksUri) };
+}
+
+/** `allowedJwksOrigins` as origins; anything but a bare http(s) origin is a programming error. */
+export function checkedJwksOrigins(origins: readonly string[]): readonly string[] {
+  return origins.map((entry) => {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+      throw new TypeError(`allowedJwksOrigins: ${JSON.stringify(entry)} is not an http(s) origin such as https://keys.example`);
+    }
+    return url.origin;
+  });
 }
 
 function misconfigured(description: string): VerifierError {
