@@ -8,6 +8,7 @@ import type { AccountAdministration } from '../accounts/account-administration.t
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ClientInput, ClientUpdateInput } from '../clients/client-metadata.ts';
 import type { ResourceServerInput, ResourceServerRegistry, ResourceServerUpdate } from '../clients/resource-server-registry.ts';
+import { lookalikeConflict, lookalikeKey } from '../clients/lookalikes.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { KeyStore } from '../keys/key-store.ts';
@@ -42,7 +43,14 @@ export function resourceServerOperations({ resourceServers, adminAudience, audit
     list: (page?: Page) => resourceServers.list(page),
     find: (uri: string) => resourceServers.find(uri),
     get: (uri: string) => resourceServers.get(uri),
-    add: (input: ResourceServerInput) => audited({ action: 'resource.add', target: input.uri, run: () => resourceServers.add(input) }),
+    add: (input: ResourceServerInput) => audited({
+      action: 'resource.add', target: input.uri,
+      run: () => {
+        // The admin audience row is created on first use, so its lookalikes are refused even before it exists.
+        if (input.uri !== adminAudience && lookalikeKey(input.uri) === lookalikeKey(adminAudience)) throw lookalikeConflict('resource server', input.uri, adminAudience);
+        return resourceServers.add(input);
+      },
+    }),
     update: (uri: string, changes: ResourceServerUpdate) => audited({
       action: 'resource.update', target: uri, before: () => resourceServers.get(uri),
       run: () => { notTheAdminAudience(uri); return resourceServers.update(uri, changes); },

@@ -4,6 +4,7 @@
  * registered resource servers, secrets generated here and stored only as hashes.
  */
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { findLookalike, lookalikeConflict } from './lookalikes.ts';
 import { AppError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
 import { Client, type StoredSecretHash } from './client.entity.ts';
@@ -65,6 +66,8 @@ export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
       const input = parseOrThrow(ClientInput, raw, 'client.invalid_metadata');
       const em = deps.em().fork();
       await checkClientReferences(input, { resourceServers: deps.resourceServers, em });
+      const lookalike = await findLookalike(em, 'clients', input.clientId);
+      if (lookalike !== undefined) throw lookalikeConflict('client', input.clientId, lookalike);
       // Confidential kinds get a secret (shown once); mini-programs and single-page apps are public.
       const secret = input.type === 'service' || input.type === 'web' ? generateClientSecret() : undefined;
       const secretHashes: StoredSecretHash[] = secret === undefined ? [] : [{ hash: hashClientSecret(secret), createdAt: now().toISOString() }];

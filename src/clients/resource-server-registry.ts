@@ -5,6 +5,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { findLookalike, lookalikeConflict } from './lookalikes.ts';
 import { queryRows, sql } from '../db/sql.ts';
 import { parseOrThrow } from '../validation.ts';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
@@ -64,6 +65,8 @@ export function createResourceServerRegistry(deps: { em: () => EntityManager; ca
     async add(raw) {
       const input = parseOrThrow(ResourceServerInput, raw, 'client.invalid_metadata');
       const em = deps.em().fork();
+      const lookalike = await findLookalike(em, 'resource_servers', input.uri);
+      if (lookalike !== undefined) throw lookalikeConflict('resource server', input.uri, lookalike);
       em.create(ResourceServer, { ...input, createdAt: new Date(), updatedAt: new Date() });
       try {
         await em.flush();

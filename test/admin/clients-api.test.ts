@@ -54,6 +54,27 @@ describe('POST /admin/v1/clients (test-catalogue A-02, A-04)', () => {
     expect((await api.call('POST', '/clients', { type: 'service', clientId: 'svc-twice' })).status).toBe(201);
     expect((await api.call('POST', '/clients', { type: 'service', clientId: 'svc-twice' })).status).toBe(409);
   });
+
+  it('refuses client ids and resource URIs differing only in case or a trailing slash as lookalikes (issue #15 finding 8)', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    expect((await api.call('POST', '/clients', { type: 'service', clientId: 'svc-orders' })).status).toBe(201);
+    for (const lookalike of ['SVC-Orders', 'svc-ORDERS']) {
+      const response = await api.call('POST', '/clients', { type: 'service', clientId: lookalike });
+      expect(response.status, lookalike).toBe(409);
+      expect(response.body, lookalike).toMatchObject({ error: 'client.conflict', message: expect.stringMatching(/lookalike of svc-orders/) as unknown });
+    }
+    expect((await api.call('POST', '/resources', { uri: 'https://orders.example.test', scopes: 'read' })).status).toBe(201);
+    for (const lookalike of ['https://orders.example.test/', 'https://Orders.example.test', 'https://ORDERS.EXAMPLE.TEST//']) {
+      const response = await api.call('POST', '/resources', { uri: lookalike, scopes: 'read' });
+      expect(response.status, lookalike).toBe(409);
+      expect(response.body, lookalike).toMatchObject({ error: 'client.conflict', message: expect.stringMatching(/lookalike of https:\/\/orders\.example\.test/) as unknown });
+    }
+    const adminLookalike = await api.call('POST', '/resources', { uri: `${app.issuer}/admin/v1/`, scopes: 'admin' });
+    expect(adminLookalike.status).toBe(409);
+    const listed = await api.call('GET', '/clients');
+    expect((listed.body as { items: { clientId: string }[] }).items.map((c) => c.clientId).sort()).toEqual([api.clientId, 'svc-orders'].sort());
+  });
 });
 
 describe('GET /admin/v1/clients (pagination)', () => {
