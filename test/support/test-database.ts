@@ -26,8 +26,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
   }
+  // Cleanup only: the file's tests have run, and the embedded cluster is discarded after the suite. On a loaded
+  // machine a DROP can wait long behind checkpoints (CI once saw it pass 60 s), so it gets its own bound and a
+  // failure is a warning, not a failed file.
   afterAll(async () => {
-    await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
-  });
+    await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`))
+      .catch((error: unknown) => { console.warn(`test database ${name} was not dropped: ${String(error)}`); });
+  }, 180_000);
   return { url: withDatabase(adminUrl, name), name };
 }
