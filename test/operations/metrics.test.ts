@@ -2,9 +2,9 @@
 // scraped over real HTTP after real logins through openid-client, the WeChat simulator on its socket
 // and a real PostgreSQL; the values must move by what the requests did, with bounded labels only.
 import * as oidc from 'openid-client';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { adminApi } from '../support/admin-api.ts';
+import { withAdmin } from '../support/global-setup.ts';
 import { discover, postToken, verifyIdToken, WECHAT_GRANT, wechatLogin } from '../support/oidc-client.ts';
 import { scrape, valueOf, type Sample } from '../support/prometheus-text.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -20,16 +20,6 @@ async function arrange(app: TestApp): Promise<{ serviceSecret: string }> {
   await app.admin.clients.register({ type: 'miniprogram', clientId: 'mp-1', wechatAppId: APP_ID, scope: 'openid profile offline_access phone', resources: { [API]: 'read' }, defaultResource: API });
   const service = await app.admin.clients.register({ type: 'service', clientId: 'svc-1', resources: { [API]: 'read' }, defaultResource: API });
   return { serviceSecret: service.clientSecret ?? '' };
-}
-
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function metricsUrlOf(app: TestApp): string {
@@ -194,7 +184,7 @@ describe('metrics after logins', () => {
     await wechatLogin(mp, { code: app.wechat.issueCode({ appId: APP_ID, user: 'ann' }) });
     const written = await scrapeUntil(url, (s) => valueOf(s, 'wxbridge_audit_rows_written_total') >= 1);
     // Every new audit row now violates a constraint: the database refuses the INSERT, as in an outage of that table.
-    await withClient(app.database.url, (client) => client.query('alter table audit_events add constraint refuse_rows check (false) not valid'));
+    await withAdmin(app.database.url, (client) => client.query('alter table audit_events add constraint refuse_rows check (false) not valid'));
     await wechatLogin(mp, { code: app.wechat.issueCode({ appId: APP_ID, user: 'bob' }) });
     const after = await scrapeUntil(url, (s) => valueOf(s, 'wxbridge_audit_rows_lost_total') >= 1);
     expect(valueOf(after, 'wxbridge_audit_rows_lost_total')).toBe(1);
