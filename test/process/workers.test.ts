@@ -36,6 +36,22 @@ async function waitAllServing(proc: WxbridgeProcess): Promise<void> {
   }
 }
 
+/** Discovery over fresh connections, one after another, from the kill until 300 requests after the replacement
+ * worker's process exists (it starts in the meantime); answers every status seen. */
+async function requestUntilReplaced(proc: WxbridgeProcess, killed: number): Promise<number[]> {
+  const statuses: number[] = [];
+  let sinceFork = 0;
+  for (let i = 0; i < 5000 && sinceFork < 300; i += 1) {
+    // A connection handed to the killed worker before the primary saw it die is never answered: bounded.
+    const status = await fetch(`${proc.baseUrl}/.well-known/openid-configuration`, {
+      headers: { connection: 'close' }, signal: AbortSignal.timeout(2000),
+    }).then((r) => r.status, () => 0);
+    statuses.push(status);
+    if (sinceFork > 0 || workerPids(proc).filter((pid) => pid !== killed).length === 2) sinceFork += 1;
+  }
+  return statuses;
+}
+
 /** A sandbox login over fresh connections: the primary hands each new connection to the next worker. Answers the
  * status, with the body when it is not 200, so that a failure says why. */
 async function sandboxLogin(proc: WxbridgeProcess, user: string): Promise<string> {
@@ -61,8 +77,10 @@ describe('WXBRIDGE_WORKERS=2 (node:cluster)', { timeout: 120_000 }, () => {
     // Codes minted through one worker's /sandbox/wx-login are redeemed by the other worker's /token.
     for (const user of ['ann', 'bob', 'cy', 'dee']) expect(await sandboxLogin(proc, user)).toBe('200');
 
+    // While the replacement starts, every request is served: a starting worker takes no connections.
     process.kill(first, 'SIGKILL');
-    await waitForWorkers(proc, 2, [first]);
+    const statuses = await requestUntilReplaced(proc, first);
+    expect(statuses.filter((status) => status === 503)).toEqual([]);
     await waitAllServing(proc);
     for (const user of ['ann', 'eve']) expect(await sandboxLogin(proc, user)).toBe('200');
 
