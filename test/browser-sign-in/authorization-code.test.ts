@@ -6,6 +6,7 @@ import * as oidc from 'openid-client';
 import { approveOnWeChat, registerRelyingParty, setUpBrowserApps, type RelyingParty } from '../support/browser-sign-in.ts';
 import { openPage, saveScreenshot, useBrowser } from '../support/browser.ts';
 import { verifyIdToken } from '../support/oidc-client.ts';
+import { dumpPayloads, piecesIn } from '../support/payload-dump.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { Page } from 'playwright-core';
 
@@ -68,6 +69,10 @@ describe('openid-client as the relying party', () => {
     expect(claims['sub']).toMatch(/^[0-9a-f-]{36}$/);
     const userinfo = await oidc.fetchUserInfo(rp.config, tokens.access_token, String(claims['sub']));
     expect(userinfo.sub).toBe(claims['sub']);
+    // Issue #15 finding 5: a copy of the database holds neither the code nor the opaque access token.
+    const dump = await dumpPayloads(app);
+    expect(piecesIn(dump, params.get('code') ?? '')).toEqual([]);
+    expect(piecesIn(dump, tokens.access_token)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
@@ -7,6 +7,7 @@ import { createResourceServerRegistry } from '../../src/clients/resource-server-
 import { initOrm } from '../../src/db/orm.ts';
 import { createAdapterFactory } from '../../src/oidc/storage/adapter.ts';
 import { deleteExpiredPayloads } from '../../src/oidc/storage/payload-cleanup.ts';
+import { storedTokenId } from '../../src/oidc/storage/stored-token-id.ts';
 import { describeAdapterConformance } from '../support/adapter-conformance.ts';
 import { createTestClock } from '../support/test-clock.ts';
 import { createTestDatabase } from '../support/test-database.ts';
@@ -36,16 +37,17 @@ describeAdapterConformance('oidc-provider in-memory (reference)', {
   },
 });
 
-async function storedIds(): Promise<string[]> {
+async function storedRows(where = 'true', values: unknown[] = []): Promise<{ model: string; id: string; payload: Record<string, unknown> }[]> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string }>('select id from oidc_payloads');
-    return rows.map((row) => row.id);
+    return (await client.query<{ model: string; id: string; payload: Record<string, unknown> }>(`select model, id, payload from oidc_payloads where ${where}`, values)).rows;
   } finally {
     await client.end();
   }
 }
+
+const storedIds = async (): Promise<string[]> => (await storedRows()).map((row) => row.id);
 
 describe('PostgreSQL adapter, beyond the contract', () => {
   it('revokes the whole grant when a consumed token is consumed again (refresh-token reuse)', async () => {
@@ -67,6 +69,27 @@ describe('PostgreSQL adapter, beyond the contract', () => {
     expect(await adapterFor('AuthorizationCode').find(id)).toMatchObject({ consumed: expect.any(Number) });
   });
 
+  // Issue #15 finding 5: a copy of the table must not hold a working token (docs/decisions/00XN).
+  it('stores a bearer token under the SHA-256 of its value, with no copy of the value in the payload', async () => {
+    const grantId = randomUUID();
+    for (const model of ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials']) {
+      const value = randomUUID();
+      await adapterFor(model).upsert(value, { jti: value, grantId, kind: model }, 600);
+      const rows = await storedRows('model = $1 and grant_id = $2', [model, grantId]);
+      expect(rows).toEqual([{ model, id: createHash('sha256').update(value).digest('base64url'), payload: { grantId, kind: model } }]);
+      expect(await adapterFor(model).find(value)).toEqual({ jti: value, grantId, kind: model });
+      expect(await adapterFor(model).find(rows[0]?.id ?? '')).toBeUndefined(); // the stored id is not a token
+    }
+  });
+
+  it('keeps the ids of Grant, Session and Interaction as they are (not bearer values on their own)', async () => {
+    for (const model of ['Grant', 'Session', 'Interaction']) {
+      const id = randomUUID();
+      await adapterFor(model).upsert(id, { jti: id, kind: model }, 600);
+      expect(await storedRows('model = $1 and id = $2', [model, id])).toEqual([{ model, id, payload: { jti: id, kind: model } }]);
+    }
+  });
+
   it('serves the Client model from the client registry, read-only', async () => {
     await clients.register({ type: 'service', clientId: 'svc-adapter' });
     expect(await adapterFor('Client').find('svc-adapter')).toMatchObject({ client_id: 'svc-adapter', grant_types: ['client_credentials'] });
@@ -83,13 +106,14 @@ describe('deleteExpiredPayloads', () => {
     await adapterFor('Grant').upsert(forever, { jti: forever });
     clock.advance(1100);
     const before = await storedIds();
-    expect(before).toEqual(expect.arrayContaining([expired, live, forever]));
+    const [expiredRow, liveRow] = [storedTokenId('AccessToken', expired), storedTokenId('AccessToken', live)];
+    expect(before).toEqual(expect.arrayContaining([expiredRow, liveRow, forever]));
 
     const deleted = await deleteExpiredPayloads(em(), new Date(clock.now()));
 
     const after = await storedIds();
-    expect(after).not.toContain(expired);
-    expect(after).toEqual(expect.arrayContaining([live, forever]));
+    expect(after).not.toContain(expiredRow);
+    expect(after).toEqual(expect.arrayContaining([liveRow, forever]));
     expect(deleted).toBe(before.length - after.length);
   });
 });

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
+import { storedTokenId } from '../../src/oidc/storage/stored-token-id.ts';
 import { postToken, verifyAccessToken, verifyIdToken } from '../support/oidc-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { addResourceServer, queryDatabase, setUpMiniProgram, type MiniProgram } from '../support/wechat-fixtures.ts';
@@ -8,7 +9,7 @@ const refresh = (app: TestApp, mp: MiniProgram, refreshToken: string): ReturnTyp
   postToken(app.baseUrl, { grant_type: 'refresh_token', client_id: mp.clientId, refresh_token: refreshToken });
 
 async function grantIdOf(app: TestApp, refreshToken: string): Promise<string> {
-  const [row] = await queryDatabase<{ grant_id: string }>(app, "select grant_id from oidc_payloads where model = 'RefreshToken' and id = $1", [refreshToken]);
+  const [row] = await queryDatabase<{ grant_id: string }>(app, "select grant_id from oidc_payloads where model = 'RefreshToken' and id = $1", [storedTokenId('RefreshToken', refreshToken)]);
   if (row === undefined) throw new Error('refresh token not stored');
   return row.grant_id;
 }
