@@ -1,7 +1,7 @@
 /**
  * Issue #15 finding 5: bearer tokens in oidc_payloads are stored under the SHA-256 (base64url) of their
  * value, and their payload no longer carries the value as `jti` (src/oidc/storage/stored-token-id.ts,
- * docs/decisions/00XN). This converts the rows the previous release wrote, so nobody is signed out by
+ * docs/decisions/0024). This converts the rows the previous release wrote, so nobody is signed out by
  * the upgrade: a row is in the old form when its id equals its payload's jti, which no new row does
  * (the new code drops jti), so a row already hashed is never hashed twice.
  * The model list is this migration's own copy: it converts what the release that introduced it hashes.

@@ -69,7 +69,7 @@ describe('PostgreSQL adapter, beyond the contract', () => {
     expect(await adapterFor('AuthorizationCode').find(id)).toMatchObject({ consumed: expect.any(Number) });
   });
 
-  // Issue #15 finding 5: a copy of the table must not hold a working token (docs/decisions/00XN).
+  // Issue #15 finding 5: a copy of the table must not hold a working token (docs/decisions/0024).
   it('stores a bearer token under the SHA-256 of its value, with no copy of the value in the payload', async () => {
     const grantId = randomUUID();
     for (const model of ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials']) {

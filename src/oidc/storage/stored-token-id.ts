@@ -1,5 +1,5 @@
 /**
- * Which oidc-provider rows are stored under a hash of their id (issue #15 finding 5, docs/decisions/00XN):
+ * Which oidc-provider rows are stored under a hash of their id (issue #15 finding 5, docs/decisions/0024):
  * for a bearer artifact the id *is* the opaque value a client presents, so a copy of oidc_payloads would
  * otherwise hold working tokens. SHA-256 (not a KDF, not keyed): the values are ≥ 256 random bits, so
  * one hash per call is enough, and the migration can compute the same digest in SQL.
