@@ -15,6 +15,7 @@ const SERVICES = [
   'ClientRegistry', 'ResourceServerRegistry', 'WeChatAppRegistry', 'KeyStore', 'SecretBox', 'AuditLog', 'AccountRepository',
   'AccountAdministration', 'IdentityMapper', 'WeChatSignIn', 'LoginCodeLedger', 'PhoneVerification', 'ProfileEditor',
   'LegacyUserData', 'GrantRevocation', 'WeChatClient', 'WeChatAccessTokens', 'AccessTokenRepository', 'WeChatPhoneNumbers', 'AdminServices',
+  'WebSignInTickets', 'MiniProgramCodes',
 ];
 
 /** import-x/no-restricted-paths zones: `target` may not import from `from`. */
@@ -38,8 +39,8 @@ export default defineConfig(
       'import-x/no-restricted-paths': ['error', {
         zones: [
           zone('wechat', '!(wechat)/**/*', 'wechat/ is a leaf: it may import only errors.ts'),
-          zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat}/**/*', '{oidc,admin,http,me,sandbox}/**/*', 'features do not import transports or oidc/'),
-          zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat,db,http,oidc,admin,me,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
+          zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat,web-sign-ins}/**/*', '{oidc,admin,http,me,sandbox}/**/*', 'features do not import transports or oidc/'),
+          zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat,web-sign-ins,db,http,oidc,admin,me,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
           zone('oidc/**/*', '{admin,http,me,sandbox}/**/*', 'oidc/ does not import transports'),
           zone('admin/**/*', 'oidc/**/*', 'admin/ gets grant revocation (and sessions) through the service graph, src/services.ts'),
           zone('me/**/*', '{oidc,admin,sandbox}/**/*', 'me/ gets the bearer check from app.ts, not from oidc/ (docs/decisions/0007)'),
@@ -69,7 +70,7 @@ export default defineConfig(
   },
   {
     // Later blocks replace a rule's options, so the feature block repeats NO_OIDC_INTERNALS.
-    files: ['src/{accounts,audit,clients,keys,rate-limits,wechat,wechat-apps,db}/**/*.ts'],
+    files: ['src/{accounts,audit,clients,keys,rate-limits,wechat,wechat-apps,web-sign-ins,db}/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_OIDC_INTERNALS, ...FEATURE_FORBIDS_TRANSPORT] }] },
   },
   {

@@ -18,6 +18,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createAccountRoutes } from './me/account.routes.ts';
 import { createMeRoutes } from './me/me.routes.ts';
+import { createWebSignInRoutes } from './me/web-sign-in.routes.ts';
 import { readPoolUsage } from './db/pool-usage.ts';
 import { createHttpMetrics } from './metrics/http-metrics.ts';
 import { listenForScrapes } from './metrics/metrics-listener.ts';
@@ -89,7 +90,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     releases.push(() => oidc.close());
     const housekeeping = startPeriodicTask({
       name: 'expired row cleanup', intervalMs: config.oidc.cleanupIntervalMs, logger,
-      run: async () => { await oidc.deleteExpired(); await services.loginCodes.deleteExpired(); },
+      run: async () => { await oidc.deleteExpired(); await services.loginCodes.deleteExpired(); await services.webSignIns.deleteExpired(); },
     });
     releases.push(() => housekeeping.stop());
 
@@ -113,6 +114,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     koa.use(createAdminApi({ services: services.admin, auth: { issuer, jwks: () => oidc.publicJwks(), clients: services.clients, clock } }));
     const me = createMeRoutes({ ...services, authenticate: oidc.authenticateBearer });
     koa.use(me.routes()).use(me.allowedMethods());
+    const webSignIns = createWebSignInRoutes({ ...services, authenticate: oidc.authenticateBearer });
+    koa.use(webSignIns.routes()).use(webSignIns.allowedMethods());
     // No allowedMethods: GET /me is oidc-provider's userinfo, further down.
     koa.use(createAccountRoutes({ ...services, authenticate: oidc.authenticateBearer }).routes());
     for (const middleware of oidc.middleware) koa.use(middleware);

@@ -37,7 +37,11 @@ export type ErrorCode =
   | 'phone.quota_exhausted'
   | 'legacy_data.invalid'
   | 'request.invalid'
-  | 'request.too_large';
+  | 'request.too_large'
+  | 'web_sign_in.unknown'
+  | 'web_sign_in.expired'
+  | 'web_sign_in.used'
+  | 'web_sign_in.wrong_app';
 
 export class AppError extends Error {
   readonly code: ErrorCode;

@@ -35,6 +35,8 @@ import { createWeChatAccessTokens } from './wechat-apps/wechat-access-tokens.ts'
 import { createWeChatAppRegistry } from './wechat-apps/wechat-app-registry.ts';
 import { createWeChatPhoneNumbers } from './wechat-apps/wechat-phone-numbers.ts';
 import { createWeChatClient } from './wechat/wechat-client.ts';
+import { createMiniProgramCodes } from './web-sign-ins/miniprogram-codes.ts';
+import { createWebSignInTickets } from './web-sign-ins/web-sign-in-tickets.ts';
 
 export interface ServiceDeps {
   readonly config: Config;
@@ -116,6 +118,9 @@ export function createServices(deps: ServiceDeps) {
     phones,
     loginCodes,
     signIn,
+    /** "Scan with the mini-program" (issue 13 #3): tickets and the codes that carry them. */
+    webSignIns: createWebSignInTickets({ em, clock, audit }),
+    miniProgramCodes: createMiniProgramCodes({ tokens: accessTokens, wechat }),
     profiles: createProfileEditor({ accounts, audit, now }),
     legacy: createLegacyUserData({ accounts, secretBox }),
     /** The admin API's and the CLI's operations, audited as `system` until `.as(actor)`. */

@@ -17,11 +17,12 @@ import { WeChatAppSchema } from '../wechat-apps/wechat-app.entity.ts';
 import { WeChatAccessTokenSchema } from '../wechat-apps/wechat-access-token.entity.ts';
 import { RateLimitCounterSchema } from '../rate-limits/rate-limit-counter.entity.ts';
 import { ServerSettingSchema } from './server-setting.entity.ts';
+import { WebSignInTicketSchema } from '../web-sign-ins/web-sign-in-ticket.entity.ts';
 
 export const ENTITIES = [
   OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
   WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema, RateLimitCounterSchema,
-  LoginCodeSchema, ServerSettingSchema, MergedAccountSchema,
+  LoginCodeSchema, ServerSettingSchema, MergedAccountSchema, WebSignInTicketSchema,
 ];
 
 export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;

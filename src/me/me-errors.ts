@@ -36,7 +36,7 @@ export const PHONE_QUOTA_EXHAUSTED = "the WeChat app's phone-number quota is use
 
 export const PHONE_CODE_INVALID = 'the phone code is invalid, expired, already used or from another app; get a new one from the getPhoneNumber button';
 
-const MAPPED: Partial<Record<ErrorCode, { status: 400 | 401 | 403 | 413 | 429 | 503; error: string; description?: string }>> = {
+const MAPPED: Partial<Record<ErrorCode, { status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 503; error: string; description?: string }>> = {
   'request.invalid': { status: 400, error: 'invalid_request' },
   'request.too_large': { status: 413, error: 'invalid_request' },
   'legacy_data.invalid': { status: 400, error: 'invalid_request' },
@@ -47,6 +47,11 @@ const MAPPED: Partial<Record<ErrorCode, { status: 400 | 401 | 403 | 413 | 429 | 
   'account.disabled': { status: 401, error: 'invalid_token', description: 'the account is disabled' },
   'wechat.rate_limited': { status: 429, error: 'temporarily_unavailable', description: 'WeChat is rate limiting; retry after the Retry-After interval' },
   'wechat.unavailable': { status: 503, error: 'temporarily_unavailable', description: 'WeChat did not answer in time or answered with an error; retry shortly' },
+  // Issue 13 #3: a scene the phone cannot answer — each distinct, none a 5xx.
+  'web_sign_in.unknown': { status: 404, error: 'web_sign_in_unknown' },
+  'web_sign_in.wrong_app': { status: 403, error: 'web_sign_in_wrong_app' },
+  'web_sign_in.expired': { status: 410, error: 'web_sign_in_expired' },
+  'web_sign_in.used': { status: 409, error: 'web_sign_in_used' },
   'database.unavailable': { status: 503, error: 'temporarily_unavailable', description: 'temporarily unavailable; retry shortly' },
 };
 

@@ -21,6 +21,8 @@ import type { SecretBox } from '../keys/secret-box.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
+import type { MiniProgramCodes } from '../web-sign-ins/miniprogram-codes.ts';
+import type { WebSignInTickets } from '../web-sign-ins/web-sign-in-tickets.ts';
 import { openTokenRateLimits } from '../rate-limits/token-rate-limits.ts';
 import { createBearerAuthenticator, type AuthenticateBearer } from './bearer-authentication.ts';
 import { buildOidcConfiguration, INTERACTION_TTL_SECONDS } from './configuration.ts';
@@ -61,6 +63,8 @@ export interface OidcDeps {
   readonly resourceServers: ResourceServerRegistry;
   readonly accounts: AccountRepository;
   readonly signIn: WeChatSignIn;
+  readonly webSignIns: WebSignInTickets;
+  readonly miniProgramCodes: MiniProgramCodes;
   readonly apps: Pick<WeChatAppRegistry, 'list'>;
   /** Where browsers are sent to sign in with WeChat: the configured origin, or the sandbox simulator's. */
   readonly wechatOpenBaseUrl: string;
@@ -95,13 +99,17 @@ const boundedJwksCaching: ResponseRewrite = (ctx) => {
 };
 
 /**
- * The WeChat apps the hosted page signs in with: the first website app and the first official account
- * (by appid). One of each serves every browser client; their Open Platform decides the unionid namespace.
+ * The WeChat apps the hosted page signs in with: the first website app, the first official account and
+ * the first mini-program (by appid). One of each serves every browser client; their Open Platform decides the unionid namespace.
  */
 async function browserSignInApps(apps: Pick<WeChatAppRegistry, 'list'>, dormant: ReadonlyMap<string, string>): Promise<ConfiguredApps> {
   // A dormant app (the sandbox's, while it is off) is never offered: it would send browsers to real WeChat.
   const all = (await apps.list()).filter((app) => !dormant.has(app.appId));
-  return { website: all.find((app) => app.kind === 'web')?.appId, officialAccount: all.find((app) => app.kind === 'official_account')?.appId };
+  const miniProgram = all.find((app) => app.kind === 'miniprogram');
+  return {
+    website: all.find((app) => app.kind === 'web')?.appId, officialAccount: all.find((app) => app.kind === 'official_account')?.appId,
+    miniProgram: miniProgram === undefined ? undefined : { appId: miniProgram.appId, page: miniProgram.webSignInPage },
+  };
 }
 
 export async function createOidc(deps: OidcDeps): Promise<Oidc> {
@@ -163,6 +171,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     provider, issuer: deps.issuer, openBaseUrl: deps.wechatOpenBaseUrl, signIn: deps.signIn, logger,
     configuredApps: () => browserSignInApps(deps.apps, deps.dormantApps),
     states: createWeChatSignInStates({ em: deps.em, clock, ttlSeconds: INTERACTION_TTL_SECONDS }),
+    scan: { tickets: deps.webSignIns, codes: deps.miniProgramCodes },
   });
 
   // Discovery and JWKS answered from their last rendering until the signing keys change (ADR 0012).

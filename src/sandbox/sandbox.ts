@@ -6,6 +6,7 @@
  * workers the primary's — so the routes mint codes through its control API (/__simulator/*): a code
  * minted by one worker is redeemed by whichever worker serves the token request.
  */
+import { DEFAULT_WEB_SIGN_IN_PAGE } from '../wechat-apps/wechat-app.entity.ts';
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
@@ -54,7 +55,8 @@ export interface Sandbox {
 export async function startSandboxSimulator(): Promise<SandboxSimulator> {
   const simulator = createWeChatSimulator();
   const appSecret = randomBytes(16).toString('hex');
-  simulator.registerApp({ appId: SANDBOX_APP_ID, secret: appSecret, kind: 'miniprogram', openPlatformId: SANDBOX_OPEN_PLATFORM });
+  // The demo mini-program has published the web sign-in page its codes open ("scan with the mini-program").
+  simulator.registerApp({ appId: SANDBOX_APP_ID, secret: appSecret, kind: 'miniprogram', openPlatformId: SANDBOX_OPEN_PLATFORM, pages: ['pages/index/index', DEFAULT_WEB_SIGN_IN_PAGE] });
   // One secret for the three demo apps: it lives only in this process and the simulator.
   simulator.registerApp({ appId: SANDBOX_WEB_APP_ID, secret: appSecret, kind: 'web', openPlatformId: SANDBOX_OPEN_PLATFORM, name: 'wxbridge sandbox website' });
   simulator.registerApp({ appId: SANDBOX_OFFICIAL_ACCOUNT_ID, secret: appSecret, kind: 'official_account', openPlatformId: SANDBOX_OPEN_PLATFORM, name: 'wxbridge sandbox official account' });

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { queryRows, sql } from '../db/sql.ts';
 import type { SecretBox } from '../keys/secret-box.ts';
 import { parseOrThrow } from '../validation.ts';
-import { UNIONID_CONFLICT_POLICIES, WECHAT_APP_KINDS, WeChatApp, type UnionIdConflictPolicy, type WeChatAppKind } from './wechat-app.entity.ts';
+import { DEFAULT_WEB_SIGN_IN_PAGE, UNIONID_CONFLICT_POLICIES, WECHAT_APP_KINDS, WeChatApp, type UnionIdConflictPolicy, type WeChatAppKind } from './wechat-app.entity.ts';
 import type { Clock } from '../clock.ts';
 import { clockOption, createLookupCache } from '../lookup-cache.ts';
 
@@ -18,6 +18,8 @@ export const WeChatAppInput = z.object({
   secret: z.string().regex(/^[0-9A-Za-z]{16,64}$/, 'must be the AppSecret (16–64 letters and digits)'),
   name: z.string().trim().min(1).max(128).optional(),
   openPlatformId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(),
+  /** Mini-programs: the page of the web sign-in code, without a leading slash (getwxacodeunlimit `page`, wechat-api.md §8.6). */
+  webSignInPage: z.string().regex(/^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/, 'must be a mini-program page path like pages/web-sign-in/index').max(128).optional(),
 });
 export type WeChatAppInput = z.input<typeof WeChatAppInput>;
 
@@ -40,6 +42,8 @@ export interface WeChatAppView {
   readonly unionIdConflict: UnionIdConflictPolicy;
   /** Whether a first login may create an account (default true); false: only identities that link to one. */
   readonly newAccountsAllowed: boolean;
+  /** The page a web sign-in code opens (mini-programs; DEFAULT_WEB_SIGN_IN_PAGE when none was set). */
+  readonly webSignInPage: string;
 }
 
 export interface WeChatAppCredentials extends WeChatAppView { readonly secret: string }
@@ -54,6 +58,7 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
   const toView = (app: WeChatApp): WeChatAppView => ({
     appId: app.appId, kind: app.kind as WeChatAppKind, name: app.name ?? null, openPlatformId: app.openPlatformId ?? null,
     linkByVerifiedPhone: app.linkByVerifiedPhone, unionIdConflict: app.unionIdConflict as UnionIdConflictPolicy, newAccountsAllowed: app.newAccountsAllowed,
+    webSignInPage: app.webSignInPage ?? DEFAULT_WEB_SIGN_IN_PAGE,
   });
   const credentials = createLookupCache<WeChatAppCredentials | null>({ ttlMs: deps.cacheTtlMs ?? 0, ...clockOption(deps.clock) });
   const readCredentials = async (appId: string): Promise<WeChatAppCredentials | null> => {
@@ -72,6 +77,7 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
         kind: input.kind,
         name: input.name ?? null,
         openPlatformId: input.openPlatformId ?? null,
+        webSignInPage: input.webSignInPage ?? null,
         secretCiphertext: deps.secretBox.seal(input.secret, secretContext(input.appId)),
         createdAt: new Date(),
         updatedAt: new Date(),

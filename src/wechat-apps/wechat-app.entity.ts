@@ -28,10 +28,15 @@ export const WeChatAppSchema = defineEntity({
     unionIdConflict: p.string().length(16).default('merge'),
     /** Whether a first login through the app may create an account (false: only identities that link to one). */
     newAccountsAllowed: p.boolean().default(true),
+    /** Mini-programs: the page a "scan with the mini-program" code opens (issue 13 #3); null: DEFAULT_WEB_SIGN_IN_PAGE. */
+    webSignInPage: p.string().length(128).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });
+
+/** The mini-program page a web sign-in code opens when the app names none (README "Sign in on the web"). */
+export const DEFAULT_WEB_SIGN_IN_PAGE = 'pages/web-sign-in/index';
 
 export class WeChatApp extends WeChatAppSchema.class {}
 WeChatAppSchema.setClass(WeChatApp);

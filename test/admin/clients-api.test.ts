@@ -182,13 +182,23 @@ describe('DELETE /admin/v1/clients/:id (test-catalogue A-07)', () => {
 });
 
 describe('/admin/v1/apps and /admin/v1/resources', () => {
+  it('sets the page a mini-program\'s web sign-in code opens, and refuses one that is no page path', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const appId = randomAppId();
+    const put = await api.call('PUT', `/apps/${appId}`, { kind: 'miniprogram', secret: randomSecret(), webSignInPage: 'pages/login/scan' });
+    expect(put.body).toMatchObject({ appId, webSignInPage: 'pages/login/scan' });
+    const bad = await api.call('PUT', `/apps/${appId}`, { kind: 'miniprogram', secret: randomSecret(), webSignInPage: '/pages/login?x=1' });
+    expect(bad.status).toBe(400);
+  });
+
   it('keeps AppSecrets write-only and refuses to remove an app or resource server still in use', async () => {
     const app = await startTestApp();
     const api = await adminApi(app);
     const appId = randomAppId();
     const secret = randomSecret();
     const put = await api.call('PUT', `/apps/${appId}`, { kind: 'miniprogram', secret, name: 'Shop' });
-    expect(put.body).toEqual({ appId, kind: 'miniprogram', name: 'Shop', openPlatformId: null, linkByVerifiedPhone: false, unionIdConflict: 'merge', newAccountsAllowed: true });
+    expect(put.body).toEqual({ appId, kind: 'miniprogram', name: 'Shop', openPlatformId: null, linkByVerifiedPhone: false, unionIdConflict: 'merge', newAccountsAllowed: true, webSignInPage: 'pages/web-sign-in/index' });
     const resource = await api.call('POST', '/resources', { uri: 'https://api.shop.example', scopes: 'orders:read', accessTokenTtl: 300 });
     expect(resource.status).toBe(201);
     await api.call('POST', '/clients', { type: 'miniprogram', clientId: 'shop-mp', wechatAppId: appId, resources: { 'https://api.shop.example': 'orders:read' } });

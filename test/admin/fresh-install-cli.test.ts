@@ -46,7 +46,7 @@ describe('a fresh install configured only through the wxbridge CLI (design.md §
     const { access_token: adminToken } = await oidc.clientCredentialsGrant(adminConfig, { scope: 'admin' });
     const apps = await adminFetch(app, 'GET', '/apps', { authorization: `Bearer ${adminToken}` });
     expect(apps.status).toBe(200);
-    expect(apps.body).toEqual({ items: [{ appId, kind: 'miniprogram', name: 'Shop', openPlatformId: null, linkByVerifiedPhone: false, unionIdConflict: 'merge', newAccountsAllowed: true }], nextCursor: null });
+    expect(apps.body).toEqual({ items: [{ appId, kind: 'miniprogram', name: 'Shop', openPlatformId: null, linkByVerifiedPhone: false, unionIdConflict: 'merge', newAccountsAllowed: true, webSignInPage: 'pages/web-sign-in/index' }], nextCursor: null });
     const user = await adminFetch(app, 'GET', `/users/${access.sub ?? ''}`, { authorization: `Bearer ${adminToken}` });
     expect(user.body).toMatchObject({ id: access.sub, status: 'active', identities: [{ appId }] });
 
@@ -102,7 +102,7 @@ describe('wxbridge CLI conventions', () => {
     const secret = randomSecret();
     const result = await runCli(app, ['apps', 'add', '--appid', appId, '--kind', 'miniprogram', '--json'], { stdin: `${secret}\n` });
     expect(result.code).toBe(0);
-    expect(result.json()).toEqual({ appId, kind: 'miniprogram', name: null, openPlatformId: null, linkByVerifiedPhone: false, unionIdConflict: 'merge', newAccountsAllowed: true });
+    expect(result.json()).toEqual({ appId, kind: 'miniprogram', name: null, openPlatformId: null, linkByVerifiedPhone: false, unionIdConflict: 'merge', newAccountsAllowed: true, webSignInPage: 'pages/web-sign-in/index' });
     expect(result.stdout + result.stderr).not.toContain(secret);
   });
 });

@@ -65,4 +65,20 @@ describe('mini-program SDK: wxbridge\'s /me services with the userinfo token', (
     expect(wx.tokenCalls('refresh_token')[0]?.form).not.toHaveProperty('resource');
     expect(wx.getStorageSync(`wxbridge:${f.mp.clientId}:api`)).toEqual(apiTokensBefore);
   });
+
+  it('answers a web sign-in with the userinfo token, reporting an unknown scene as web_sign_in_unknown (404)', async () => {
+    const f = await arrangeSdk();
+    const { wx, bridge } = phoneOf(f, 'uma');
+    const scene = 'Q'.repeat(32);
+
+    const confirm = bridge.confirmWebSignIn(scene);
+    await expect(confirm).rejects.toBeInstanceOf(WxBridgeError);
+    await expect(confirm).rejects.toMatchObject({ error: 'web_sign_in_unknown', statusCode: 404 });
+    await expect(bridge.webSignIn(scene)).rejects.toMatchObject({ error: 'web_sign_in_unknown', statusCode: 404 });
+    await expect(bridge.rejectWebSignIn(scene)).rejects.toMatchObject({ statusCode: 404 });
+
+    expect(wx.requests.filter((r) => r.url.startsWith(`${f.app.issuer}/me/web-sign-ins/`)).map((r) => [r.method, r.url.slice(f.app.issuer.length)])).toEqual([
+      ['POST', `/me/web-sign-ins/${scene}/confirm`], ['GET', `/me/web-sign-ins/${scene}`], ['POST', `/me/web-sign-ins/${scene}/reject`],
+    ]);
+  });
 });

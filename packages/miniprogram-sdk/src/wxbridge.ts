@@ -43,6 +43,14 @@ export interface PhoneNumberEvent {
   readonly detail: { readonly code?: string; readonly errMsg?: string; readonly errno?: number };
 }
 
+/** A web sign-in waiting on this phone ("scan with the mini-program"): which website asks, and its state. */
+export interface WebSignIn {
+  readonly status: 'scanned' | 'confirmed' | 'rejected';
+  /** The OIDC client of the website, and the name to show: "Sign in to ‹clientName›?". */
+  readonly clientId: string;
+  readonly clientName: string;
+}
+
 export interface WxBridge {
   /** Logs in now (a fresh wx.login()); returns the ID token's claims (sub, nickname, …) if any. */
   login(): Promise<Record<string, unknown> | undefined>;
@@ -63,6 +71,15 @@ export interface WxBridge {
    * storage. A later login() creates a new account with a new `sub`.
    */
   deleteAccount(): Promise<void>;
+  /**
+   * The web sign-in of a scanned code (GET /me/web-sign-ins/{scene}): marks it scanned, so the browser
+   * says so, and names the website. `scene` is the page's `decodeURIComponent(options.scene)`.
+   */
+  webSignIn(scene: string): Promise<WebSignIn>;
+  /** Signs the browser that shows the code in as this user (POST /me/web-sign-ins/{scene}/confirm). */
+  confirmWebSignIn(scene: string): Promise<WebSignIn>;
+  /** Refuses the web sign-in; the browser shows it was cancelled (POST /me/web-sign-ins/{scene}/reject). */
+  rejectWebSignIn(scene: string): Promise<WebSignIn>;
 }
 
 const OIDC_SCOPES = ['openid', 'profile', 'phone', 'wechat', 'offline_access'];
@@ -89,7 +106,15 @@ export function createWxBridge(options: WxBridgeOptions): WxBridge {
     return typeof response.data === 'object' && response.data !== null ? response.data as Record<string, unknown> : {};
   };
 
+  const webSignInCall = async (method: WxMethod, scene: string, action = ''): Promise<WebSignIn> => {
+    const answer = await callMe(method, `/me/web-sign-ins/${encodeURIComponent(scene)}${action}`);
+    return { status: answer['status'] as WebSignIn['status'], clientId: String(answer['client_id']), clientName: String(answer['client_name']) };
+  };
+
   return {
+    webSignIn: (scene) => webSignInCall('GET', scene),
+    confirmWebSignIn: (scene) => webSignInCall('POST', scene, '/confirm'),
+    rejectWebSignIn: (scene) => webSignInCall('POST', scene, '/reject'),
     login: async () => decodeIdToken((await api.login()).idToken),
     request: (request) => authorizedRequest(wx, api, request),
     async bindPhone(event) {

@@ -9,6 +9,7 @@ const AppBody = z.strictObject({
   secret: z.string(),
   name: z.string().optional(),
   openPlatformId: z.string().optional(),
+  webSignInPage: z.string().optional(),
 });
 
 export function registerAppRoutes(router: Router, services: AdminServices): void {

@@ -5,9 +5,9 @@ import { optional, required, str, table, type Command } from './command.ts';
 
 export const APP_COMMANDS: Readonly<Record<string, Command>> = {
   'apps add': {
-    usage: 'apps add --appid <id> --kind miniprogram|app|web|official_account [--secret-env <VAR>] [--name <n>] [--open-platform <id>]',
+    usage: 'apps add --appid <id> --kind miniprogram|app|web|official_account [--secret-env <VAR>] [--name <n>] [--open-platform <id>] [--web-sign-in-page <path>]',
     summary: 'add or update a WeChat app; the AppSecret comes from $VAR or stdin, never argv',
-    options: { appid: { type: 'string' }, kind: { type: 'string' }, 'secret-env': { type: 'string' }, name: { type: 'string' }, 'open-platform': { type: 'string' } },
+    options: { appid: { type: 'string' }, kind: { type: 'string' }, 'secret-env': { type: 'string' }, name: { type: 'string' }, 'open-platform': { type: 'string' }, 'web-sign-in-page': { type: 'string' } },
     // Checked before the secret is read: a bare `apps add` must not sit waiting on stdin.
     required: ['appid', 'kind'],
     async run(ctx) {
@@ -15,6 +15,7 @@ export const APP_COMMANDS: Readonly<Record<string, Command>> = {
       const app = await ctx.services.apps.upsert({
         appId: required(ctx, 'appid'), kind: required(ctx, 'kind') as WeChatAppInput['kind'], secret,
         ...optional('name', str(ctx, 'name')), ...optional('openPlatformId', str(ctx, 'open-platform')),
+        ...optional('webSignInPage', str(ctx, 'web-sign-in-page')),
       });
       ctx.out.result(app, `app ${app.appId} (${app.kind}) saved`);
     },

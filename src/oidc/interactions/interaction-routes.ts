@@ -21,6 +21,7 @@ import { signInPage } from './pages/sign-in-page.ts';
 import { failureOf, statusOf } from './sign-in-failures.ts';
 import { offeredMethods, wechatAuthorizeUrl, wechatScopeFor, type ConfiguredApps } from './sign-in-methods.ts';
 import type { WeChatSignInStates } from './wechat-sign-in-states.ts';
+import { createScanHandlers, type ScanDeps } from './miniprogram-scan.ts';
 
 export interface InteractionRouteDeps {
   readonly provider: Provider;
@@ -32,6 +33,8 @@ export interface InteractionRouteDeps {
   readonly signIn: Pick<WeChatSignIn, 'signIn'>;
   readonly states: WeChatSignInStates;
   readonly logger: Logger;
+  /** "Scan with the mini-program": tickets and the codes that carry them. */
+  readonly scan: Omit<ScanDeps, 'logger'>;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -106,11 +109,18 @@ function createInteractionRoutes(deps: InteractionRouteDeps): Router {
     }), [String(details.params['redirect_uri'])]);
   });
 
+  const scan = createScanHandlers({ ...deps.scan, logger: deps.logger }, fail);
+
   router.get('/:uid/wechat/:method', async (ctx) => {
     const details = await interactionOf(ctx);
     if (details === undefined) return;
     const method = ctx.params['method'] as SignInMethod;
     const apps = await deps.configuredApps();
+    if (method === 'miniprogram-scan' && apps.miniProgram !== undefined && details.prompt.name === 'login') {
+      const clientId = String(details.params['client_id']);
+      await scan.show(ctx, { uid: details.uid, clientId, clientName: await clientName(clientId), language: language(ctx) }, apps.miniProgram);
+      return;
+    }
     const appId = method === 'website-qr' ? apps.website : method === 'official-account' ? apps.officialAccount : undefined;
     if (!WECHAT_METHODS.has(method) || appId === undefined || details.prompt.name !== 'login') {
       fail(ctx, 'request', { uid: details.uid, status: 404 });
@@ -152,6 +162,23 @@ function createInteractionRoutes(deps: InteractionRouteDeps): Router {
       if (failure === 'snapshot') sendPage(ctx, 400, snapshotPage(language(ctx), `/interaction/${details.uid}`));
       else fail(ctx, failure, { uid: details.uid, reference: (error as { code?: string }).code });
     }
+  });
+
+  router.get('/:uid/scan/:scene/status', async (ctx) => {
+    const details = await interactionOf(ctx);
+    if (details === undefined) return;
+    await scan.status(ctx, details.uid, ctx.params['scene'] ?? '');
+  });
+
+  router.get('/:uid/scan/:scene/complete', async (ctx) => {
+    const details = await interactionOf(ctx);
+    if (details === undefined) return;
+    if (details.prompt.name !== 'login') {
+      fail(ctx, 'request', { uid: details.uid, status: 400 });
+      return;
+    }
+    const accountId = await scan.complete(ctx, details.uid, ctx.params['scene'] ?? '');
+    if (accountId !== undefined) await finish(ctx, { login: { accountId, amr: ['wechat'] } }, false);
   });
 
   router.post('/:uid/consent', async (ctx) => {

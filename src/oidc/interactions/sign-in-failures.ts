@@ -14,7 +14,8 @@ export function failureOf(error: unknown): SignInFailure | undefined {
   switch (error.code) {
     case 'wechat.code_invalid': return 'code';
     case 'wechat.user_blocked': return 'blocked';
-    case 'wechat.rate_limited': return 'busy';
+    case 'wechat.rate_limited':
+    case 'wechat.quota_exhausted': return 'busy';
     case 'wechat.unavailable':
     case 'database.unavailable': return 'unavailable';
     case 'wechat.snapshot_user': return 'snapshot';
@@ -23,6 +24,8 @@ export function failureOf(error: unknown): SignInFailure | undefined {
     case 'wechat.rejected':
     case 'wechat.insufficient_scope':
     case 'wechat.app_unknown':
+    case 'wechat.page_invalid':
+    case 'wechat.scene_invalid':
     case 'keys.decrypt_failed': return 'misconfigured';
     default: return undefined;
   }

@@ -24,6 +24,13 @@ describe('offeredMethods (issue 13 #3)', () => {
     expect(offeredMethods({ website: undefined, officialAccount: BOTH.officialAccount }, CLIENTS.desktopChrome.userAgent)).toEqual([]);
     expect(offeredMethods({ website: undefined, officialAccount: BOTH.officialAccount }, CLIENTS.wechat.userAgent)).toEqual(['official-account']);
   });
+
+  it('offers scanning with the mini-program, last, wherever a mini-program app is configured', () => {
+    const miniProgram = { appId: 'wx00000000000000cc', page: 'pages/web-sign-in/index' };
+    expect(offeredMethods({ ...BOTH, miniProgram }, CLIENTS.desktopChrome.userAgent)).toEqual(['website-qr', 'miniprogram-scan']);
+    expect(offeredMethods({ ...BOTH, miniProgram }, CLIENTS.wechat.userAgent)).toEqual(['official-account', 'website-qr', 'miniprogram-scan']);
+    expect(offeredMethods({ website: undefined, officialAccount: undefined, miniProgram }, undefined)).toEqual(['miniprogram-scan']);
+  });
 });
 
 describe('wechatScopeFor / wechatAuthorizeUrl (wechat-api.md §8.1)', () => {

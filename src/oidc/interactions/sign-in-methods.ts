@@ -1,7 +1,8 @@
 /**
  * Which WeChat sign-in methods the hosted page offers, and which first (issue 13 #3): inside WeChat
  * (`MicroMessenger`, also on HarmonyOS/ArkWeb, but not WeCom's `wxwork`) the official account's
- * OAuth; elsewhere the website app's QR login. Only methods a configured WeChat app allows.
+ * OAuth; elsewhere the website app's QR login; then scanning with the mini-program. Only methods a
+ * configured WeChat app allows.
  */
 import type { SignInMethod } from './pages/page-text.ts';
 
@@ -10,6 +11,8 @@ export interface ConfiguredApps {
   readonly website: string | undefined;
   /** An official account (`kind: official_account`): /connect/oauth2/authorize. */
   readonly officialAccount: string | undefined;
+  /** A mini-program (`kind: miniprogram`) whose code the page shows, and the page that code opens. */
+  readonly miniProgram?: { readonly appId: string; readonly page: string } | undefined;
 }
 
 /** WeChat's in-app browser; WeCom also says MicroMessenger, but official-account OAuth is not for it. */
@@ -24,6 +27,8 @@ export function offeredMethods(apps: ConfiguredApps, userAgent: string | undefin
   // Official-account OAuth only works inside WeChat's browser (wechat-api.md §8.1), so it is offered nowhere else.
   if (inside && apps.officialAccount !== undefined) methods.push('official-account');
   if (apps.website !== undefined) methods.push('website-qr');
+  // For companies with a mini-program but no verified website app (issue 13 #3); last, as it needs a second screen.
+  if (apps.miniProgram !== undefined) methods.push('miniprogram-scan');
   return methods;
 }
 

@@ -73,6 +73,11 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     case 'client.invalid_metadata':
     case 'request.invalid':
     case 'request.too_large':
+    // Web sign-in tickets: answered at /me/web-sign-ins, never at the token endpoint.
+    case 'web_sign_in.unknown':
+    case 'web_sign_in.expired':
+    case 'web_sign_in.used':
+    case 'web_sign_in.wrong_app':
     case 'legacy_data.invalid':
       // 40013/40125/40164/… or an unknown app: our configuration is wrong, not the user's request.
       logger.error({ err: error, code: error.code, errcode: (error as { errcode?: number }).errcode }, 'WeChat login failed because of server configuration');

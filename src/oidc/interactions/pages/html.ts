@@ -20,7 +20,7 @@ export interface PageShell {
 }
 
 const STYLE = `
-*{box-sizing:border-box}body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",system-ui,sans-serif;background:#f2f3f5;color:#1f2329}
+*{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",system-ui,sans-serif;background:#f2f3f5;color:#1f2329}
 main{max-width:420px;margin:0 auto;padding:32px 20px}h1{font-size:22px;margin:0 0 8px}p{margin:8px 0 16px;color:#4e5969}
 .card{background:#fff;border-radius:12px;padding:24px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .method{display:block;width:100%;margin:12px 0 0;padding:14px 16px;border-radius:8px;border:1px solid #c9cdd4;background:#fff;color:#1f2329;text-align:center;text-decoration:none;font-size:16px;cursor:pointer}
@@ -29,7 +29,7 @@ main{max-width:420px;margin:0 auto;padding:32px 20px}h1{font-size:22px;margin:0 
 ul.scopes{padding-left:20px;margin:8px 0 16px}ul.scopes li{margin:4px 0}
 .client{font-weight:600}.muted{font-size:14px;color:#86909c}.code{font-family:ui-monospace,monospace;font-size:13px;color:#86909c}
 img.qr{display:block;margin:12px auto;width:220px;height:220px;image-rendering:pixelated;border:1px solid #e5e6eb}
-.status{text-align:center;font-weight:600}
+.status{text-align:center;font-weight:600}img.qr.spent{opacity:.25}
 footer{margin-top:24px;text-align:center;font-size:13px;color:#86909c}footer a{color:#4e5969}
 `;
 

@@ -31,7 +31,16 @@ export interface PageText {
   readonly loggedOutTitle: string;
   readonly loggedOutBody: string;
   readonly reference: string;
+  readonly scanTitle: string;
+  scanLead(client: string): string;
+  readonly scanImageAlt: string;
+  /** What the scan page says in each state of its ticket. */
+  readonly scanStatus: Readonly<Record<'pending' | 'scanned' | 'confirmed' | 'rejected' | 'expired' | 'lost', string>>;
+  readonly scanAgain: string;
 }
+
+/** The states the scan page shows: the ticket's, and `lost` when the page can no longer reach its ticket. */
+export type ScanStatus = keyof PageText['scanStatus'];
 
 const ZH: PageText = {
   signInTitle: '登录',
@@ -74,6 +83,18 @@ const ZH: PageText = {
   loggedOutTitle: '已退出',
   loggedOutBody: '你已成功退出登录，可以关闭此页面。',
   reference: '参考编号',
+  scanTitle: '用小程序扫码登录',
+  scanLead: (client) => `请使用微信扫描下方小程序码，并在小程序中确认登录「${client}」。`,
+  scanImageAlt: '登录用的小程序码',
+  scanStatus: {
+    pending: '等待扫码…',
+    scanned: '已扫码，请在手机上确认登录。',
+    confirmed: '已确认，正在登录…',
+    rejected: '你已在手机上取消了本次登录。',
+    expired: '小程序码已过期，请刷新后重新扫码。',
+    lost: '登录状态已失效，请重新开始。',
+  },
+  scanAgain: '刷新小程序码',
 };
 
 const EN: PageText = {
@@ -117,6 +138,18 @@ const EN: PageText = {
   loggedOutTitle: 'Signed out',
   loggedOutBody: 'You have signed out. You can close this page.',
   reference: 'Reference',
+  scanTitle: 'Scan with the mini-program',
+  scanLead: (client) => `Scan this mini-program code with WeChat, then confirm in the mini-program to sign in to ${client}.`,
+  scanImageAlt: 'Mini-program code for signing in',
+  scanStatus: {
+    pending: 'Waiting for a scan…',
+    scanned: 'Scanned. Confirm the sign-in on your phone.',
+    confirmed: 'Confirmed. Signing you in…',
+    rejected: 'The sign-in was cancelled on the phone.',
+    expired: 'The code has expired. Get a new code and scan again.',
+    lost: 'This sign-in is no longer valid. Please start again.',
+  },
+  scanAgain: 'Get a new code',
 };
 
 export function textFor(language: PageLanguage): PageText {
