@@ -38,7 +38,8 @@ async function showCode(rp: RelyingParty, options: { language?: string; page?: P
 
 const statusOf = (page: Page): Promise<string | null> => page.locator('[data-scan-status]').getAttribute('data-scan-status');
 
-describe('scan with the mini-program', () => {
+// Each test starts an app, a browser page and a phone: on a loaded machine (the full suite) that is well past 30 s.
+describe('scan with the mini-program', { timeout: 90_000 }, () => {
   it('signs the browser in as the mini-program user who confirms, with the same sub', async () => {
     const { app, mp, rp } = await arrange();
     const { page, started, scene } = await showCode(rp, { language: 'zh-CN,zh;q=0.9' });
