@@ -1,0 +1,49 @@
+/**
+ * The `npm run fuzz` machinery reports what it must (issue #15): a property failure with fast-check's
+ * seed and path (and the replay finds it again), 5xx counted, and a secret that reaches a log line
+ * found by the periodic leak drain — after which the drained lines are forgotten.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { drainLeaks, leakWatch } from '../support/leak-watch.ts';
+import { fuzzSurface } from './run-surface.ts';
+import { cases, countAnswer, surface, type FuzzSurface } from './surface.ts';
+
+/** A surface over plain numbers: "answers" 500 from 90 up, and logs `secret` for case `leakAt`. */
+function numbers(lines: string[], secret: string, leakAt: number): FuzzSurface {
+  return surface({
+    name: 'me-bodies', ciRuns: 1,
+    prepare: (stats) => Promise.resolve(cases({
+      arbitrary: fc.nat(100),
+      check(n) {
+        countAnswer(stats, n >= 90 ? 500 : 200);
+        if (n === leakAt) lines.push(`a careless line with ${secret}`);
+        expect(n).toBeLessThan(90);
+        return Promise.resolve();
+      },
+    })),
+  });
+}
+
+describe('fuzzSurface (npm run fuzz)', () => {
+  it('reports a failure with seed and path that replay it, and counts the 5xx', async () => {
+    const report = await fuzzSurface(numbers([], 'unused', -1), { runs: 2000, seed: 42 });
+    expect(report.failure).toEqual(expect.objectContaining({ seed: 42, path: expect.any(String) }));
+    expect(report.serverErrors).toBeGreaterThan(0);
+
+    const replay = await fuzzSurface(numbers([], 'unused', -1), { runs: 2000, seed: 42, path: report.failure?.path });
+    expect(replay.failure?.counterexample).toBe(report.failure?.counterexample);
+    expect(replay.cases).toBeLessThan(report.cases);
+  });
+
+  it('finds a secret logged during the run, and forgets drained log lines', async () => {
+    const lines: string[] = [];
+    const secret = 'S3cr3t-Fuzz-Value-9f8e7d';
+    leakWatch.logs(() => lines);
+    leakWatch.secret('app secret', secret);
+    const report = await fuzzSurface(numbers(lines, secret, 0), { runs: 300, seed: 7, scanEvery: 50 });
+    expect(report.leaks).toEqual([{ kind: 'app secret', where: 'log', hint: 'S3cr…' }]);
+    expect(lines).toEqual([]);
+    expect(await drainLeaks()).toEqual([]);
+  });
+});
