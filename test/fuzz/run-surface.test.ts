@@ -36,13 +36,23 @@ describe('fuzzSurface (npm run fuzz)', () => {
     expect(replay.cases).toBeLessThan(report.cases);
   });
 
+  it('stops at the time budget without calling it a failure', async () => {
+    const slow = surface({
+      name: 'me-bodies', ciRuns: 1,
+      prepare: () => Promise.resolve(cases({ arbitrary: fc.nat(80), check: () => new Promise<void>((resolve) => { setImmediate(resolve); }) })),
+    });
+    const report = await fuzzSurface(slow, { runs: 10_000_000, seed: 1, deadline: Date.now() + 200 });
+    expect(report).toEqual(expect.objectContaining({ interrupted: true, failure: undefined }));
+    expect(report.cases).toBeLessThan(10_000_000);
+  });
+
   it('finds a secret logged during the run, and forgets drained log lines', async () => {
     const lines: string[] = [];
     const secret = 'S3cr3t-Fuzz-Value-9f8e7d';
     leakWatch.logs(() => lines);
     leakWatch.secret('app secret', secret);
     const report = await fuzzSurface(numbers(lines, secret, 0), { runs: 300, seed: 7, scanEvery: 50 });
-    expect(report.leaks).toEqual([{ kind: 'app secret', where: 'log', hint: 'S3cr…' }]);
+    expect(report.leaks).toEqual([{ kind: 'app secret', where: 'log', hint: 'S3cr…', context: 'a careless line with «secret»' }]);
     expect(lines).toEqual([]);
     expect(await drainLeaks()).toEqual([]);
   });

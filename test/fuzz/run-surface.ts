@@ -26,6 +26,8 @@ export interface SurfaceReport extends SurfaceStats {
   /** fast-check's failure: the message, and seed and path to replay it (`--seed S --path P --only surface`). */
   readonly failure: { message: string; seed: number; path: string | undefined; counterexample: string } | undefined;
   readonly finishError: string | undefined;
+  /** Stopped by the time budget before `runs` cases (not a failure). */
+  readonly interrupted: boolean;
   readonly ms: number;
 }
 
@@ -34,6 +36,10 @@ export interface FuzzOptions {
   readonly seed?: number | undefined;
   readonly path?: string | undefined;
   readonly scanEvery?: number;
+  /** Stop starting cases at this time (epoch ms): fast-check's interruptAfterTimeLimit, not a failure. */
+  readonly deadline?: number | undefined;
+  /** Called after every leak scan with the figures so far. */
+  readonly onProgress?: ((stats: SurfaceStats, leaks: readonly LeakFinding[]) => void) | undefined;
 }
 
 export async function fuzzSurface(s: FuzzSurface, options: FuzzOptions): Promise<SurfaceReport> {
@@ -52,6 +58,7 @@ export async function fuzzSurface(s: FuzzSurface, options: FuzzOptions): Promise
       if (sinceScan >= scanEvery) {
         sinceScan = 0;
         leaks.push(...await drainLeaks());
+        options.onProgress?.(stats, leaks);
       }
     }
   });
@@ -59,6 +66,7 @@ export async function fuzzSurface(s: FuzzSurface, options: FuzzOptions): Promise
     numRuns: options.runs,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.deadline === undefined ? {} : { interruptAfterTimeLimit: Math.max(1, options.deadline - Date.now()), markInterruptAsFailure: false }),
   });
   let finishError: string | undefined;
   try {
@@ -74,5 +82,5 @@ export async function fuzzSurface(s: FuzzSurface, options: FuzzOptions): Promise
       counterexample: fc.stringify(details.counterexample).slice(0, 2000),
     }
     : undefined;
-  return { surface: s.name, runs: options.runs, ...stats, leaks, failure, finishError, ms: Math.round(performance.now() - started) };
+  return { surface: s.name, runs: options.runs, ...stats, leaks, failure, finishError, interrupted: details.interrupted, ms: Math.round(performance.now() - started) };
 }

@@ -75,7 +75,13 @@ function encodings(secret: string): string[] {
   return [...forms];
 }
 
-export interface LeakFinding { readonly kind: SecretKind; readonly where: 'log' | 'response'; readonly hint: string }
+export interface LeakFinding {
+  readonly kind: SecretKind;
+  readonly where: 'log' | 'response';
+  readonly hint: string;
+  /** drainLeaks() only: the log line or response that held it, the secret replaced by «secret». */
+  readonly context?: string;
+}
 
 export interface LeakInput {
   readonly secrets: ReadonlyMap<string, SecretKind>;
@@ -152,7 +158,20 @@ export async function scanForLeaks(waitMs = 3000): Promise<{ findings: LeakFindi
 export async function drainLeaks(): Promise<LeakFinding[]> {
   const watch = state();
   const { findings } = await scanForLeaks();
+  const withContext = findings.map((finding) => ({ ...finding, context: contextOf(watch, finding) }));
   watch.responses.length = 0;
   for (const read of watch.logSources) (read() as string[]).length = 0;
-  return findings;
+  return withContext;
+}
+
+/** Where a finding was seen, for the report of a long run (which cannot keep every line to search later). */
+function contextOf(watch: WatchState, finding: LeakFinding): string {
+  const texts = finding.where === 'log' ? watch.logSources.flatMap((read) => read()) : watch.responses.map((r) => r.text);
+  for (const [secret, kind] of watch.secrets) {
+    if (kind !== finding.kind || `${secret.slice(0, 4)}…` !== finding.hint) continue;
+    const forms = encodings(secret);
+    const text = texts.find((candidate) => forms.some((form) => candidate.includes(form)));
+    if (text !== undefined) return forms.reduce((redacted, form) => redacted.replaceAll(form, '«secret»'), text).slice(0, 600);
+  }
+  return '';
 }
