@@ -22,7 +22,8 @@ export function splitRuns(total: number, weights: readonly number[]): number[] {
   const exact = weights.map((w) => (total * w) / sum);
   const counts = exact.map(Math.floor);
   const byRemainder = exact.map((x, i) => ({ i, rest: x - Math.floor(x) })).sort((a, b) => b.rest - a.rest);
-  for (let k = 0; k < total - counts.reduce((a, b) => a + b, 0); k += 1) {
+  const missing = total - counts.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < missing; k += 1) {
     const at = byRemainder[k % byRemainder.length]?.i ?? 0;
     counts[at] = (counts[at] ?? 0) + 1;
   }

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { drainLeaks, leakWatch } from '../support/leak-watch.ts';
+import { CI_RUNS, splitRuns } from './plan.ts';
 import { fuzzSurface } from './run-surface.ts';
 import { cases, countAnswer, surface, type FuzzSurface } from './surface.ts';
 
@@ -55,5 +56,17 @@ describe('fuzzSurface (npm run fuzz)', () => {
     expect(report.leaks).toEqual([{ kind: 'app secret', where: 'log', hint: 'S3cr…', context: 'a careless line with «secret»' }]);
     expect(lines).toEqual([]);
     expect(await drainLeaks()).toEqual([]);
+  });
+});
+
+describe('splitRuns (npm run fuzz -- --runs N)', () => {
+  it('splits exactly N cases in proportion to the CI counts', () => {
+    // The first 100,000-case run planned 99,999: the remainder loop re-read its own bound as it went.
+    expect(splitRuns(100_000, Object.values(CI_RUNS)).reduce((a, b) => a + b, 0)).toBe(100_000);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 9 }), (total, weights) => {
+      const counts = splitRuns(total, weights);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(total);
+      counts.forEach((count, i) => { expect(Math.abs(count - (total * (weights[i] ?? 0)) / weights.reduce((a, b) => a + b, 0))).toBeLessThan(1); });
+    }));
   });
 });
