@@ -79,7 +79,7 @@ export default defineConfig(
   },
   {
     // Module declarations for untyped packages mirror their default exports.
-    files: ['eslint.config.js', 'vitest.config.ts', '**/*.d.ts'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'vitest.fuzz.config.ts', '**/*.d.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },
   {

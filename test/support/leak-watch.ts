@@ -21,8 +21,12 @@ const looksSecret = (value: string): boolean => value.length >= 12 && !/\s/.test
 
 interface Recorded { readonly text: string; readonly revealsClientSecret: boolean }
 
+type FormIndex = Map<string, { form: string; secret: string }[]>;
+
 interface WatchState {
   readonly secrets: Map<string, SecretKind>;
+  /** The secrets' forms by prefix, kept up to date as secrets arrive (a long fuzz run learns ~10^5). */
+  readonly index: FormIndex;
   readonly responses: Recorded[];
   readonly logSources: (() => readonly string[])[];
   readonly pending: Set<Promise<unknown>>;
@@ -33,14 +37,17 @@ const KEY = Symbol.for('wxbridge.leak-watch');
 const globals = globalThis as { [KEY]?: WatchState | undefined };
 
 function state(): WatchState {
-  const watch = globals[KEY] ?? { secrets: new Map(), responses: [], logSources: [], pending: new Set() };
+  const watch = globals[KEY] ?? { secrets: new Map(), index: new Map(), responses: [], logSources: [], pending: new Set() };
   globals[KEY] = watch;
   return watch;
 }
 
 export const leakWatch = {
   secret(kind: SecretKind, value: unknown): void {
-    if (typeof value === 'string' && looksSecret(value) && !state().secrets.has(value)) state().secrets.set(value, kind);
+    if (typeof value === 'string' && looksSecret(value) && !state().secrets.has(value)) {
+      state().secrets.set(value, kind);
+      indexForms(state().index, value);
+    }
   },
   /** Lines wxbridge logged (read when the file ends, so lines written later count too). */
   logs(read: () => readonly string[]): void {
@@ -68,7 +75,13 @@ function encodings(secret: string): string[] {
   return [...forms];
 }
 
-export interface LeakFinding { readonly kind: SecretKind; readonly where: 'log' | 'response'; readonly hint: string }
+export interface LeakFinding {
+  readonly kind: SecretKind;
+  readonly where: 'log' | 'response';
+  readonly hint: string;
+  /** drainLeaks() only: the log line or response that held it, the secret replaced by «secret». */
+  readonly context?: string;
+}
 
 export interface LeakInput {
   readonly secrets: ReadonlyMap<string, SecretKind>;
@@ -79,15 +92,45 @@ export interface LeakInput {
   readonly creations: string;
 }
 
+const PREFIX = 12; // no secret is shorter (looksSecret), and no encoding makes one shorter
+
+function indexForms(index: FormIndex, secret: string): void {
+  for (const form of encodings(secret)) {
+    const key = form.slice(0, PREFIX);
+    const entries = index.get(key) ?? [];
+    entries.push({ form, secret });
+    index.set(key, entries);
+  }
+}
+
+/** Every form of every secret, by its first PREFIX characters: one pass over a text finds them all. */
+function formIndex(secrets: ReadonlyMap<string, SecretKind>): FormIndex {
+  const index: FormIndex = new Map();
+  for (const secret of secrets.keys()) indexForms(index, secret);
+  return index;
+}
+
+/** The secrets any of whose forms occur in `text` (the same answer as `text.includes(form)` for each). */
+function secretsIn(text: string, index: FormIndex): Set<string> {
+  const found = new Set<string>();
+  for (let at = 0; at + PREFIX <= text.length; at += 1) {
+    const entries = index.get(text.slice(at, at + PREFIX));
+    if (entries === undefined) continue;
+    for (const { form, secret } of entries) if (text.startsWith(form, at)) found.add(secret);
+  }
+  return found;
+}
+
 /** Every secret found where it must not be; the hint shows only a secret's first characters. */
-export function findLeaks(input: LeakInput): LeakFinding[] {
+export function findLeaks(input: LeakInput, index: FormIndex = formIndex(input.secrets)): LeakFinding[] {
   const findings: LeakFinding[] = [];
+  const inLogs = secretsIn(input.logs, index);
+  const inResponses = secretsIn(input.responses, index);
+  const inCreations = secretsIn(input.creations, index);
   for (const [secret, kind] of input.secrets) {
-    const forms = encodings(secret);
-    const found = (text: string): boolean => forms.some((form) => text.includes(form));
     const hint = `${secret.slice(0, 4)}…`;
-    if (found(input.logs)) findings.push({ kind, where: 'log', hint });
-    if (NEVER_IN_RESPONSES.has(kind) && (found(input.responses) || (kind !== 'client secret' && found(input.creations)))) findings.push({ kind, where: 'response', hint });
+    if (inLogs.has(secret)) findings.push({ kind, where: 'log', hint });
+    if (NEVER_IN_RESPONSES.has(kind) && (inResponses.has(secret) || (kind !== 'client secret' && inCreations.has(secret)))) findings.push({ kind, where: 'response', hint });
   }
   return findings;
 }
@@ -102,8 +145,33 @@ export async function scanForLeaks(waitMs = 3000): Promise<{ findings: LeakFindi
     logs: lines.join('\n'),
     responses: watch.responses.filter((r) => !r.revealsClientSecret).map((r) => r.text).join('\n'),
     creations: watch.responses.filter((r) => r.revealsClientSecret).map((r) => r.text).join('\n'),
-  });
+  }, watch.index);
   const kinds: Partial<Record<SecretKind, number>> = {};
   for (const kind of watch.secrets.values()) kinds[kind] = (kinds[kind] ?? 0) + 1;
   return { findings, secrets: watch.secrets.size, kinds, logLines: lines.length, responses: watch.responses.length };
+}
+
+/**
+ * A scan of everything recorded since the last drain, which is then forgotten (the log lines too;
+ * the secrets are kept): `npm run fuzz` drains every few hundred cases of a long run.
+ */
+export async function drainLeaks(): Promise<LeakFinding[]> {
+  const watch = state();
+  const { findings } = await scanForLeaks();
+  const withContext = findings.map((finding) => ({ ...finding, context: contextOf(watch, finding) }));
+  watch.responses.length = 0;
+  for (const read of watch.logSources) (read() as string[]).length = 0;
+  return withContext;
+}
+
+/** Where a finding was seen, for the report of a long run (which cannot keep every line to search later). */
+function contextOf(watch: WatchState, finding: LeakFinding): string {
+  const texts = finding.where === 'log' ? watch.logSources.flatMap((read) => read()) : watch.responses.map((r) => r.text);
+  for (const [secret, kind] of watch.secrets) {
+    if (kind !== finding.kind || `${secret.slice(0, 4)}…` !== finding.hint) continue;
+    const forms = encodings(secret);
+    const text = texts.find((candidate) => forms.some((form) => candidate.includes(form)));
+    if (text !== undefined) return forms.reduce((redacted, form) => redacted.replaceAll(form, '«secret»'), text).slice(0, 600);
+  }
+  return '';
 }

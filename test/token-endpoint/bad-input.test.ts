@@ -96,6 +96,16 @@ describe('POST /token with bad input for the WeChat grant', () => {
     }
   });
 
+  it('names refused OIDC scopes but never reflects another value, such as a client secret sent as scope (found by npm run fuzz)', async () => {
+    const { app, mp, api, svc } = await world();
+    const login = (scope: string): string => form([['grant_type', WECHAT_GRANT], ['client_id', mp.clientId], ['code', mp.code('careless')], ['scope', scope], ['resource', api]]);
+    const careless = await post(app, login(`openid ${svc.clientSecret}`));
+    await expectRefused(app, careless, 400, 'invalid_scope');
+    expect(JSON.stringify(careless.body)).not.toContain(svc.clientSecret);
+    expect(careless.body).not.toHaveProperty('scope');
+    expect((await post(app, login(`openid phone ${svc.clientSecret}`))).body).toMatchObject({ error: 'invalid_scope', scope: 'phone' });
+  });
+
   it('answers invalid_target to a resource the client is not registered for, existing or not', async () => {
     const { app, mp, otherApi } = await world();
     for (const resource of ['https://unregistered.example.test', otherApi, 'not a uri', 'constructor', '__proto__', 'toString']) {

@@ -48,6 +48,22 @@ describe('resolveLoginScope', () => {
     expect(refusal).toMatchObject({ error: 'invalid_scope', scope: 'phone wechat' });
   });
 
+  it('names only the OIDC scopes it refuses, never an unknown value (npm run fuzz found a client secret sent as scope echoed back)', () => {
+    const refusal = (requestedScope: string): unknown => {
+      try {
+        resolve({ requestedScope });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const secret = 'U2-VfJq0cs9x2PbM7rKQ1wzT';
+    expect(refusal(`openid ${secret}`)).toBeInstanceOf(errors.InvalidScope);
+    expect(JSON.stringify(refusal(`openid ${secret}`))).not.toContain(secret);
+    expect(refusal(`openid ${secret}`)).toMatchObject({ scope: undefined });
+    expect(refusal(`phone ${secret} admin`)).toMatchObject({ error: 'invalid_scope', scope: 'phone' });
+  });
+
   it('refuses API scopes the client may not obtain for that resource, or for no resource at all', () => {
     expect(() => resolve({ requestedScope: 'openid admin' })).toThrow(errors.InvalidScope);
     expect(() => resolve({ requestedScope: 'openid read', requestedResource: OTHER })).toThrow(errors.InvalidScope);

@@ -33,7 +33,13 @@ export function resolveLoginScope(input: {
   const isOidc = (scope: string): boolean => (OIDC_SCOPES as readonly string[]).includes(scope);
   const refused = requested.filter((scope) => (isOidc(scope) ? !allowedOidcScopes.includes(scope) : !allowedResourceScopes.includes(scope)));
   if (refused.length > 0) {
-    throw new errors.InvalidScope('requested scope is not allowed for this client', refused.join(' '));
+    // The answer names only refused OIDC scopes (known words): any other value is the caller's input
+    // reflected, and callers do send secrets as scope by mistake (RFC 6749 §5.2 makes `scope` optional).
+    const named = refused.filter(isOidc).join(' ');
+    const refusal = new errors.InvalidScope('requested scope is not allowed for this client', named);
+    // oidc-provider leaves an undefined `scope` out of the answer (its typings want a string).
+    if (named === '') Object.assign(refusal, { scope: undefined });
+    throw refusal;
   }
   return { resource, oidcScopes: requested.filter(isOidc), resourceScopes: requested.filter((s) => !isOidc(s)) };
 }
