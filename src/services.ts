@@ -12,6 +12,7 @@ import { createAccountExporter } from './accounts/account-export.ts';
 import { createAccountMerger } from './accounts/account-merge.ts';
 import { createProfileEditor } from './accounts/account-profile.ts';
 import { createAccountRepository } from './accounts/account.repository.ts';
+import { createAdminRoles } from './accounts/admin-roles.ts';
 import { createIdentityMapper } from './accounts/identity-mapping.ts';
 import { createLegacyUserData } from './accounts/legacy-user-data.ts';
 import { createLoginCodeLedger } from './accounts/login-code-ledger.ts';
@@ -72,6 +73,7 @@ export function createServices(deps: ServiceDeps) {
   const grants = createGrantRevocation({ em });
   const deletion = createAccountDeletion({ em, grants, audit });
   const exporter = createAccountExporter({ em, grants, now });
+  const roles = createAdminRoles({ em, now });
   const users = createAccountAdministration({ em, accounts, grants, merger: createAccountMerger({ em, grants, now }), deletion, exporter });
 
   const wechat = createWeChatClient({
@@ -109,6 +111,7 @@ export function createServices(deps: ServiceDeps) {
     audit,
     grants,
     users,
+    roles,
     deletion,
     exporter,
     wechat,
@@ -119,7 +122,7 @@ export function createServices(deps: ServiceDeps) {
     profiles: createProfileEditor({ accounts, audit, now }),
     legacy: createLegacyUserData({ accounts, secretBox }),
     /** The admin API's and the CLI's operations, audited as `system` until `.as(actor)`. */
-    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants }) satisfies AdminServices,
+    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants, roles }) satisfies AdminServices,
     /** Writes what is still buffered (audit events) before the database closes. */
     async close(): Promise<void> {
       await audit.flush();

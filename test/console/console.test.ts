@@ -1,0 +1,131 @@
+// The console (issue 14, ADR 00XN) driven in Chromium the way an admin uses it: the first admin comes in
+// through the CLI's invitation link, adds a WeChat app that the CLI then lists; a non-admin sees "no
+// access"; revoking the role ends the console session; a form without its CSRF token is refused.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { approveOnWeChat, setUpBrowserApps } from '../support/browser-sign-in.ts';
+import { accessibilityViolations, openPage, saveScreenshot, useBrowser } from '../support/browser.ts';
+import { runCli } from '../support/cli-process.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { randomAppId, randomSecret } from '../support/wechat-fixtures.ts';
+
+const browser = useBrowser();
+
+/** From a console URL through the hosted sign-in (website QR) as `user`, to where the console lands. */
+async function signIn(page: Page, url: string, user: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('[data-method="website-qr"]').click();
+  await approveOnWeChat(page, user);
+  await page.waitForURL((landing) => landing.pathname === '/console/apps' || landing.pathname.startsWith('/console/'));
+  await page.waitForLoadState('load');
+}
+
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await saveScreenshot(page, name);
+}
+
+async function inBothLanguages(page: Page, name: string): Promise<void> {
+  await page.setExtraHTTPHeaders({ 'Accept-Language': 'en' });
+  await page.reload();
+  await expectAccessible(page, `${name}-en`);
+  await page.setExtraHTTPHeaders({ 'Accept-Language': 'zh-CN,zh;q=0.9' });
+  await page.reload();
+  await expectAccessible(page, `${name}-zh`);
+  await page.setExtraHTTPHeaders({ 'Accept-Language': 'en' });
+  await page.reload();
+}
+
+async function invitationLink(app: TestApp): Promise<string> {
+  const result = await runCli(app, ['console', 'invite', '--json']);
+  expect(result.code).toBe(0);
+  return (result.json() as { url: string }).url;
+}
+
+describe('console: sign-in and access', () => {
+  it('makes the first admin through a single-use invitation link, who adds a WeChat app the CLI then lists', async () => {
+    const app = await startTestApp();
+    await setUpBrowserApps(app);
+    const link = await invitationLink(app);
+    const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
+    await signIn(page, link, 'boss');
+    await expect.poll(() => page.getByRole('heading', { name: 'WeChat apps', level: 1 }).count()).toBe(1);
+    await inBothLanguages(page, 'console-apps');
+
+    // A refused add shows the API's message next to its field and keeps what was typed (never the secret).
+    const appId = randomAppId();
+    await page.getByLabel('AppID').fill('not-an-appid');
+    await page.getByLabel('Kind').selectOption('web');
+    await page.getByLabel('AppSecret').fill(randomSecret());
+    await page.getByRole('button', { name: 'Add app' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.locator('#app-appId-error').textContent()).toContain('must look like wx + 16 hex characters');
+    expect(await page.getByLabel('AppID').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('AppSecret').inputValue()).toBe('');
+    await expectAccessible(page, 'console-apps-add-error-en');
+
+    await page.getByLabel('AppID').fill(appId);
+    await page.getByLabel('AppSecret').fill(randomSecret());
+    await page.getByLabel('Name (optional)').fill('Shop website');
+    await page.getByRole('button', { name: 'Add app' }).click();
+    await page.waitForURL((url) => url.searchParams.get('saved') === appId);
+    expect(await page.getByRole('status').textContent()).toContain(appId);
+    expect(await page.getByRole('row').filter({ hasText: appId }).textContent()).toContain('Shop website');
+    await saveScreenshot(page, 'console-apps-added-en');
+
+    // What the console created is what the CLI shows.
+    const listed = await runCli(app, ['apps', 'list', '--json']);
+    expect(listed.json()).toEqual(expect.arrayContaining([expect.objectContaining({ appId, kind: 'web', name: 'Shop website' })]));
+    // The change is audited under the admin's own sub.
+    const sub = await page.locator('[data-sub]').first().textContent();
+    const audit = await app.admin.audit.query({ action: 'app.upsert', limit: 10 });
+    expect(audit.items.find((event) => event.target === appId)).toMatchObject({ actor: sub, clientId: 'wxbridge-console', outcome: 'success' });
+
+    // The invitation worked once.
+    const again = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
+    const reused = await again.goto(link);
+    expect(reused?.status()).toBe(410);
+    expect(await again.getByRole('alert').textContent()).toContain('already used or has expired');
+    await inBothLanguages(again, 'console-invitation-invalid');
+  });
+
+  it('shows a clear "no access" page to an account without the admin role', async () => {
+    const app = await startTestApp();
+    await setUpBrowserApps(app);
+    const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
+    await signIn(page, `${app.baseUrl}/console`, 'carol');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('No access');
+    expect(await page.getByRole('alert').textContent()).toContain('does not hold the admin role');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'console-no-access-en');
+  });
+
+  it('ends the console session when the role is revoked, and refuses a form without its CSRF token', async () => {
+    const app = await startTestApp();
+    await setUpBrowserApps(app);
+    const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
+    await signIn(page, `${app.baseUrl}/console`, 'dora');
+    const sub = (await page.locator('[data-sub]').first().textContent()) ?? '';
+    expect((await runCli(app, ['users', 'grant-admin', sub])).code).toBe(0);
+    await page.goto(`${app.baseUrl}/console/sign-in`);
+    await page.waitForURL((url) => url.pathname === '/console/apps');
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('WeChat apps');
+
+    // No CSRF token (or another one): 403, nothing saved.
+    const forged = await page.request.post(`${app.baseUrl}/console/apps`, { form: { appId: randomAppId(), kind: 'web', secret: randomSecret() }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    const wrong = await page.request.post(`${app.baseUrl}/console/apps`, { form: { csrf: 'x'.repeat(43), appId: randomAppId(), kind: 'web', secret: randomSecret() }, maxRedirects: 0 });
+    expect(wrong.status()).toBe(403);
+    expect(await app.admin.apps.list()).toHaveLength(2);
+
+    expect((await runCli(app, ['users', 'revoke-admin', sub])).code).toBe(0);
+    const after = await page.reload();
+    expect(after?.status()).toBe(403);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('No access');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((cookie) => cookie.name === 'wxbridge_console')).toBeUndefined();
+    const audit = await app.admin.audit.query({ action: 'user.revoke_admin', limit: 5 });
+    expect(audit.items[0]).toMatchObject({ target: sub, outcome: 'success' });
+  });
+});
