@@ -53,8 +53,8 @@ ${page.form === undefined ? '' : `<p class="notice error" role="alert">${e(text.
 ${field('appId', text.appId, `<input required autocomplete="off" spellcheck="false" placeholder="wx0123456789abcdef" value="${e(values['appId'] ?? '')}">`)}
 ${field('kind', text.kind, `<select>${kindOptions}</select>`)}
 ${field('secret', text.secret, `<input type="password" required autocomplete="new-password">`).replace("</label>", `</label><span class="muted">${e(text.addHint)}</span>`)}
-${field('name', `${text.name} ${text.optional}`, `<input autocomplete="off" value="${e(values['name'] ?? '')}">`)}
-${field('openPlatformId', `${text.openPlatform} ${text.optional}`, `<input autocomplete="off" spellcheck="false" value="${e(values['openPlatformId'] ?? '')}">`)}
+${field('name', `${text.name}${text.optional}`, `<input autocomplete="off" value="${e(values['name'] ?? '')}">`)}
+${field('openPlatformId', `${text.openPlatform}${text.optional}`, `<input autocomplete="off" spellcheck="false" value="${e(values['openPlatformId'] ?? '')}">`)}
 <div><button class="button primary" type="submit">${e(text.add)}</button></div>
 </form>
 </section>`;

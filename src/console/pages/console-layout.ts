@@ -4,7 +4,7 @@ import type { PageLanguage } from '../../pages/page-language.ts';
 import { consoleText } from './console-text.ts';
 
 const STYLE = `
-main{max-width:1040px}.muted{color:#5c6470}caption{text-align:left;margin-bottom:8px}
+main{max-width:1040px}h2{margin:0 0 12px;font-size:19px}.muted{color:#5c6470}caption{text-align:left;margin-bottom:8px}
 header.console{display:flex;flex-wrap:wrap;align-items:center;gap:12px 24px;margin:0 0 24px}
 header.console .product{font-weight:700;font-size:18px;margin:0}
 header.console nav ul{display:flex;gap:16px;list-style:none;margin:0;padding:0}
