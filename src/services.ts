@@ -33,6 +33,7 @@ import { recordWeChatCall } from './metrics/wechat-call-metrics.ts';
 import { createGrantRevocation } from './oidc/storage/grant-revocation.ts';
 import { createAccessTokenRepository } from './wechat-apps/wechat-access-token.repository.ts';
 import { createWeChatAccessTokens } from './wechat-apps/wechat-access-tokens.ts';
+import { createWeChatAppCheck } from './wechat-apps/wechat-app-check.ts';
 import { createWeChatAppRegistry } from './wechat-apps/wechat-app-registry.ts';
 import { createWeChatPhoneNumbers } from './wechat-apps/wechat-phone-numbers.ts';
 import { createWeChatClient } from './wechat/wechat-client.ts';
@@ -122,7 +123,7 @@ export function createServices(deps: ServiceDeps) {
     profiles: createProfileEditor({ accounts, audit, now }),
     legacy: createLegacyUserData({ accounts, secretBox }),
     /** The admin API's and the CLI's operations, audited as `system` until `.as(actor)`. */
-    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants, roles }) satisfies AdminServices,
+    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants, roles, appCheck: createWeChatAppCheck({ apps, wechat }) }) satisfies AdminServices,
     /** Writes what is still buffered (audit events) before the database closes. */
     async close(): Promise<void> {
       await audit.flush();

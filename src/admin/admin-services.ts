@@ -11,6 +11,7 @@ import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ResourceServerRegistry } from '../clients/resource-server-registry.ts';
 import type { Config } from '../config.ts';
 import type { KeyStore } from '../keys/key-store.ts';
+import type { WeChatAppCheck } from '../wechat-apps/wechat-app-check.ts';
 import type { WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { adminAudienceOf, adminResourceServer } from './admin-audience.ts';
 import { appOperations, clientOperations, keyOperations, resourceServerOperations, userOperations } from './admin-operations.ts';
@@ -36,6 +37,7 @@ export interface AdminServiceDeps {
   readonly users: AccountAdministration;
   readonly grants: GrantRevocation;
   readonly roles: AdminRoles;
+  readonly appCheck: WeChatAppCheck;
 }
 
 /** Changes made by wxbridge itself or by test arrangements, not by a person or an admin client. */
@@ -57,7 +59,7 @@ function operationsActingAs(base: AdminServiceDeps, who: AdminActor) {
     issuer,
     adminAudience,
     ensureAdminAudience,
-    apps: appOperations(base.apps, audited),
+    apps: appOperations(base.apps, audited, base.appCheck),
     resourceServers: resourceServerOperations(registry),
     clients: clientOperations({ ...registry, clients: base.clients, grants, ensureAdminAudience }),
     users: userOperations(base.users, audited, who),

@@ -29,7 +29,7 @@ export function fieldErrors(message: string): Record<string, string> {
 }
 
 export function registerAppPages(router: Router, deps: ConsolePageDeps): void {
-  async function render(ctx: Context, request: ConsoleRequest, extra: Pick<AppsPage, 'saved' | 'form'>, status = 200): Promise<void> {
+  async function render(ctx: Context, request: ConsoleRequest, extra: Pick<AppsPage, 'saved' | 'form' | 'checked'>, status = 200): Promise<void> {
     const cursor = typeof ctx.query['cursor'] === 'string' ? ctx.query['cursor'] : undefined;
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor === undefined ? {} : { cursor }) });
     const answer = await request.api.call('GET', `/apps?${query.toString()}`);
@@ -48,6 +48,17 @@ export function registerAppPages(router: Router, deps: ConsolePageDeps): void {
     if (request === undefined) return;
     const saved = typeof ctx.query['saved'] === 'string' ? ctx.query['saved'] : undefined;
     await render(ctx, request, { saved: saved !== undefined && /^wx[0-9a-f]{16}$/.test(saved) ? saved : undefined });
+  });
+
+  router.post('/apps/:appId/check', async (ctx) => {
+    const request = await deps.signedIn(ctx);
+    if (request === undefined) return;
+    if ((await deps.checkedForm(ctx, request)) === undefined) return;
+    const appId = ctx.params['appId'] ?? '';
+    const answer = await request.api.call('POST', `/apps/${encodeURIComponent(appId)}/check`);
+    if (answer.kind === 'refused' && (await request.refusedAccess(answer))) return;
+    const checked = answer.kind === 'ok' ? (answer.body as { appId: string; diagnosis: string; errcode: number | null }) : { appId, problem: answer.message };
+    await render(ctx, request, { checked }, answer.kind === 'ok' ? 200 : answer.status);
   });
 
   router.post('/apps', async (ctx) => {

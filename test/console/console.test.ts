@@ -153,4 +153,37 @@ describe('console: sign-in and access', () => {
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.locator('[data-method="website-qr"]').waitFor();
   });
+
+  it('explains what WeChat answers to "check": the right secret, a wrong one, an IP not on the allow-list, the daily quota', async () => {
+    const app = await startTestApp();
+    const { officialAccount } = await setUpBrowserApps(app);
+    const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
+    await signIn(page, `${app.issuer}/console/invite/${(await app.admin.admins.invite()).token}`, 'erin');
+    const check = async (): Promise<string> => {
+      await page.getByRole('button', { name: `Check ${officialAccount.appId} with WeChat` }).click();
+      await page.waitForLoadState('load');
+      return (await page.locator('[data-diagnosis]').textContent()) ?? '';
+    };
+    expect(await check()).toContain('the AppID and AppSecret are right');
+    await expectAccessible(page, 'console-apps-check-ok-en');
+    for (const [errcode, words] of [[40125, 'refused the AppSecret'], [40001, 'refused the AppSecret'], [40164, 'IP address'], [61004, 'IP address'], [45009, 'daily quota']] as const) {
+      app.wechat.injectFault({ kind: 'errcode', errcode, endpoint: 'stable_token' });
+      const said = await check();
+      expect(said).toContain(words);
+      expect(said).toContain(`WeChat error code ${String(errcode)}`);
+    }
+    await saveScreenshot(page, 'console-apps-check-quota-en');
+    const audit = await app.admin.audit.query({ action: 'app.check', limit: 10 });
+    expect(audit.items).toHaveLength(6);
+
+    // The same explanation in Chinese.
+    const zh = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'zh-CN,zh;q=0.9' });
+    await zh.context().addCookies(await page.context().cookies());
+    await zh.goto(`${app.issuer}/console/apps`);
+    app.wechat.injectFault({ kind: 'errcode', errcode: 40164, endpoint: 'stable_token' });
+    await zh.getByRole('button', { name: `向微信检查 ${officialAccount.appId}` }).click();
+    await zh.waitForLoadState('load');
+    expect(await zh.locator('[data-diagnosis]').textContent()).toContain('IP 白名单');
+    await expectAccessible(zh, 'console-apps-check-ip-zh');
+  });
 });

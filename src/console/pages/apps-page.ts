@@ -12,6 +12,8 @@ export interface AppsPage {
   readonly nextCursor: string | null;
   readonly isFirstPage: boolean;
   readonly saved?: string | undefined;
+  /** The answer of a check (issue 14 #3), explained in plain words; or the API's refusal of it. */
+  readonly checked?: { readonly appId: string; readonly diagnosis: string; readonly errcode: number | null } | { readonly appId: string; readonly problem: string } | undefined;
   /** What was typed (never the secret) and the API's message per field, after a refused add. */
   readonly form?: { readonly values: Readonly<Record<string, string>>; readonly errors: Readonly<Record<string, string>> } | undefined;
 }
@@ -21,10 +23,11 @@ const KINDS = ['miniprogram', 'web', 'official_account', 'app'] as const;
 export function appsPageBody(page: AppsPage): string {
   const text = consoleText(page.language);
   const e = escapeHtml;
-  const rows = page.apps.map((app) => `<tr data-app-id="${e(app.appId)}"><td><code>${e(app.appId)}</code></td><td>${e(text.kinds[app.kind] ?? app.kind)}</td><td>${e(app.name ?? '—')}</td><td>${e(app.openPlatformId ?? '—')}</td></tr>`).join('\n');
+  const checkForm = (appId: string): string => `<form method="post" action="/console/apps/${encodeURIComponent(appId)}/check"><input type="hidden" name="csrf" value="${e(page.csrfToken)}"><button class="button" type="submit" aria-label="${e(text.checkLabel(appId))}">${e(text.check)}</button></form>`;
+  const rows = page.apps.map((app) => `<tr data-app-id="${e(app.appId)}"><td><code>${e(app.appId)}</code></td><td>${e(text.kinds[app.kind] ?? app.kind)}</td><td>${e(app.name ?? '—')}</td><td>${e(app.openPlatformId ?? '—')}</td><td>${checkForm(app.appId)}</td></tr>`).join('\n');
   const list = page.apps.length === 0
     ? `<p class="empty" data-empty>${e(text.appsEmpty)}</p>`
-    : `<table><caption class="muted">${e(text.appsIntro)}</caption><thead><tr><th scope="col">${e(text.appId)}</th><th scope="col">${e(text.kind)}</th><th scope="col">${e(text.name)}</th><th scope="col">${e(text.openPlatform)}</th></tr></thead><tbody>
+    : `<table><caption class="muted">${e(text.appsIntro)}</caption><thead><tr><th scope="col">${e(text.appId)}</th><th scope="col">${e(text.kind)}</th><th scope="col">${e(text.name)}</th><th scope="col">${e(text.openPlatform)}</th><th scope="col">${e(text.actions)}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`;
   const pager = [
@@ -42,6 +45,7 @@ ${error === undefined ? '' : `<p class="field-error" id="app-${name}-error">${e(
   return `${page.saved === undefined ? '' : `<p class="notice" role="status">${e(text.added(page.saved))}</p>`}
 <section class="card" aria-labelledby="apps-title">
 <h1 id="apps-title">${e(text.appsTitle)}</h1>
+${checkNotice(page)}
 ${list}
 ${pager === '' ? '' : `<nav class="pager" aria-label="${e(text.appsTitle)}">${pager}</nav>`}
 </section>
@@ -58,4 +62,16 @@ ${field('openPlatformId', `${text.openPlatform}${text.optional}`, `<input autoco
 <div><button class="button primary" type="submit">${e(text.add)}</button></div>
 </form>
 </section>`;
+}
+
+function checkNotice(page: AppsPage): string {
+  const { checked } = page;
+  if (checked === undefined) return '';
+  const text = consoleText(page.language);
+  const e = escapeHtml;
+  const ok = 'diagnosis' in checked && checked.diagnosis === 'ok';
+  const words = 'problem' in checked ? checked.problem : text.diagnoses[checked.diagnosis] ?? text.diagnoses['rejected'] ?? '';
+  const errcode = 'errcode' in checked && checked.errcode !== null ? ` <span class="mono">(${e(text.errcode)} ${String(checked.errcode)})</span>` : '';
+  const diagnosis = 'diagnosis' in checked ? checked.diagnosis : 'refused';
+  return `<div class="notice${ok ? '' : ' error'}" role="status" data-diagnosis="${e(diagnosis)}"><strong>${e(text.checkTitle(checked.appId))}</strong><br>${e(words)}${errcode}</div>`;
 }
