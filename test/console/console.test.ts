@@ -185,5 +185,18 @@ describe('console: sign-in and access', () => {
     await zh.waitForLoadState('load');
     expect(await zh.locator('[data-diagnosis]').textContent()).toContain('IP 白名单');
     await expectAccessible(zh, 'console-apps-check-ip-zh');
+
+    // Long lists paginate, 20 apps a page.
+    for (let i = 0; i < 20; i += 1) await app.admin.apps.upsert({ appId: randomAppId(), kind: 'miniprogram', secret: randomSecret() });
+    await page.goto(`${app.issuer}/console/apps`);
+    expect(await page.locator('tbody tr').count()).toBe(20);
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL((url) => url.searchParams.has('cursor'));
+    expect(await page.locator('tbody tr').count()).toBe(2);
+    expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+    await expectAccessible(page, 'console-apps-page-2-en');
+    await page.getByRole('link', { name: 'First page' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('cursor'));
+    expect(await page.locator('tbody tr').count()).toBe(20);
   });
 });
