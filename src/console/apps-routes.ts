@@ -17,12 +17,13 @@ export interface ConsolePageDeps {
 const PAGE_SIZE = 20;
 const FIELDS = ['appId', 'kind', 'secret', 'name', 'openPlatformId'] as const;
 
-/** The admin API's `field: problem; field: problem` message, split by field (unknown fields under `form`). */
-export function fieldErrors(message: string): Record<string, string> {
+/** The admin API's `field: problem; field.0: problem` message, split by form field (others under the first field). */
+export function fieldErrors(message: string, fields: readonly string[] = FIELDS): Record<string, string> {
   const errors: Record<string, string> = {};
+  const fallback = fields[0] ?? 'form';
   for (const part of message.split('; ')) {
-    const match = /^([A-Za-z]+): (.*)$/.exec(part);
-    const field = match !== null && (FIELDS as readonly string[]).includes(match[1] ?? '') ? match[1] ?? 'appId' : 'appId';
+    const match = /^([A-Za-z]+)(?:\.\d+)?: (.*)$/.exec(part);
+    const field = match !== null && fields.includes(match[1] ?? '') ? match[1] ?? fallback : fallback;
     errors[field] = errors[field] === undefined ? (match?.[2] ?? part) : `${errors[field]}; ${match?.[2] ?? part}`;
   }
   return errors;

@@ -11,6 +11,7 @@ import { sendPage } from '../pages/html.ts';
 import { pageLanguage } from '../pages/page-language.ts';
 import { createAdminApiClient, type AdminApiClient } from './admin-api-client.ts';
 import { registerAppPages } from './apps-routes.ts';
+import { registerClientPages } from './clients-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { isCsrfTokenValid, type ConsoleSessions, type SignedInSession } from './console-sessions.ts';
 import { authorizationUrl, endSessionUrl, exchangeCode } from './console-sign-in.ts';
@@ -147,6 +148,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
   });
 
   registerAppPages(router, { signedIn, checkedForm, language });
+  registerClientPages(router, { signedIn, checkedForm, language });
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;

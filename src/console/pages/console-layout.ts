@@ -15,15 +15,15 @@ header.console .account{margin-left:auto;display:flex;align-items:center;gap:12p
 table{width:100%;border-collapse:collapse;font-size:15px}th,td{text-align:left;padding:10px 8px;border-bottom:1px solid #e5e6eb;vertical-align:top}
 th{font-weight:600;color:#4e5969;font-size:14px}td code,.mono{font-family:ui-monospace,monospace;font-size:14px}
 form.stack{display:grid;gap:14px;max-width:520px}label{display:block;font-weight:600;margin-bottom:4px}
-input,select{width:100%;padding:10px 12px;border:1px solid #86909c;border-radius:6px;font:inherit;background:#fff;color:#1f2329}
-input:focus-visible,select:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid #1677ff;outline-offset:2px}
-input[aria-invalid=true]{border-color:#cb2634}
+input,select,textarea{width:100%;padding:10px 12px;border:1px solid #86909c;border-radius:6px;font:inherit;background:#fff;color:#1f2329}
+input:focus-visible,select:focus-visible,textarea:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid #1677ff;outline-offset:2px}
+input[aria-invalid=true],textarea[aria-invalid=true]{border-color:#cb2634}
 .field-error{color:#cb2634;font-size:14px;margin:4px 0 0}
 .button{display:inline-block;padding:10px 18px;border-radius:6px;border:1px solid #86909c;background:#fff;color:#1f2329;font:inherit;cursor:pointer;text-decoration:none}
 .button.primary{background:#05743a;border-color:#05743a;color:#fff;font-weight:600}
 .notice{padding:12px 16px;border-radius:8px;background:#e8f7ee;color:#0b5e33;margin:0 0 16px}
 .notice.error{background:#fdecee;color:#8c1823}
-.pager{display:flex;gap:16px;margin-top:16px}
+.pager{display:flex;gap:16px;margin-top:16px}.pager a{color:#0b57d0}label.check{display:flex;gap:8px;align-items:center;font-weight:600}label.check input{width:auto}
 .empty{color:#4e5969;margin:8px 0}
 `;
 
@@ -47,7 +47,7 @@ export function consolePage(frame: ConsoleFrame): PageShell {
     style: STYLE,
     body: `<header class="console">
 <p class="product">${escapeHtml(text.product)}</p>
-<nav aria-label="${escapeHtml(text.nav)}"><ul>${link('/console/apps', 'apps', text.appsNav)}</ul></nav>
+<nav aria-label="${escapeHtml(text.nav)}"><ul>${link('/console/apps', 'apps', text.appsNav)}${link('/console/clients', 'clients', text.clientsNav)}</ul></nav>
 <div class="account"><span>${escapeHtml(text.signedInAs)} <span class="mono" data-sub>${escapeHtml(frame.accountId)}</span></span>
 <form method="post" action="/console/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(frame.csrfToken)}"><button class="button" type="submit">${escapeHtml(text.signOut)}</button></form></div>
 </header>
