@@ -87,7 +87,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     releases.push(() => services.close());
     await services.admin.ensureAdminAudience();
-    await ensureConsoleClient(services.clients, issuer, services.admin.adminAudience);
     const consoleSessions = createConsoleSessions({ em: services.em, secretBox: services.secretBox, now: () => dateOf(clock) });
     const sandbox = simulator === undefined ? undefined : await startSandbox({ ...services, simulator });
     const oidc = await createOidc(services);
@@ -116,7 +115,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     koa.use(health.routes());
     if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
     koa.use(createAdminApi({ services: services.admin, auth: { issuer, jwks: () => oidc.publicJwks(), clients: services.clients, clock, admins: services.roles } }));
-    koa.use(createConsoleMiddleware({ issuer, adminAudience: services.admin.adminAudience, sessions: consoleSessions, invitations: services.admin.as({ actor: 'console:invitation' }).admins }));
+    koa.use(createConsoleMiddleware({
+      issuer, adminAudience: services.admin.adminAudience, sessions: consoleSessions,
+      // Created on first use, so an install that never opens the console lists no client it did not add.
+      ensureClient: () => ensureConsoleClient(services.clients, issuer, services.admin.adminAudience), invitations: services.admin.as({ actor: 'console:invitation' }).admins }));
     const me = createMeRoutes({ ...services, authenticate: oidc.authenticateBearer });
     koa.use(me.routes()).use(me.allowedMethods());
     // No allowedMethods: GET /me is oidc-provider's userinfo, further down.

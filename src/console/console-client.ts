@@ -1,7 +1,8 @@
 /**
  * The console's own OAuth client (ADR 00XN): a first-party public client (PKCE is its proof; the
  * console is a backend-for-frontend, so its tokens never reach the browser) allowed scope `admin` on the
- * admin API audience. Created at start, like the admin audience, because its redirect URI is the issuer's.
+ * admin API audience. Created when the console is first used (its redirect URI is the issuer's, which
+ * `migrate` may not know), and re-created when the issuer changed.
  */
 import { AppError } from '../errors.ts';
 

@@ -23,6 +23,8 @@ export interface ConsoleDeps {
   readonly issuer: string;
   readonly adminAudience: string;
   readonly sessions: ConsoleSessions;
+  /** Registers the console's client when missing or made for another issuer (run before every sign-in). */
+  readonly ensureClient: () => Promise<void>;
   /** The first admin's invitation: checked before the sign-in, spent after it. */
   readonly invitations: { isRedeemable(tokenHash: string): Promise<boolean>; redeem(tokenHash: string, sub: string): Promise<boolean> };
 }
@@ -48,6 +50,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
   const signInLink = (ctx: Context): string => `<a class="button primary" href="/console/sign-in">${consoleText(language(ctx)).signIn}</a>`;
 
   async function beginSignIn(ctx: Context, invitationHash: string | null): Promise<void> {
+    await deps.ensureClient();
     const { cookie, state, verifier } = await deps.sessions.beginSignIn(invitationHash);
     setCookie(ctx, SIGN_IN_COOKIE, cookie, 'lax');
     ctx.set('Cache-Control', 'no-store');

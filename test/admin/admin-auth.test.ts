@@ -97,6 +97,8 @@ describe('admin API authentication (design.md §6; test-catalogue A-01)', () => 
   it("accepts a person's token (the console's client) only while the account holds the admin role, auditing the person", async () => {
     const app = await startTestApp();
     const sub = subOf(await (await setUpMiniProgram(app)).login('frank'));
+    // The console registers its client when a sign-in first starts.
+    expect((await fetch(`${app.baseUrl}/console/sign-in`, { redirect: 'manual' })).status).toBe(302);
     const claims = accessTokenClaims({ issuer: app.issuer, audience: app.admin.adminAudience }, { sub, client_id: 'wxbridge-console', scope: 'openid admin' });
     const token = await signToken(await idpSigningKey(app), claims);
     const list = () => adminFetch(app, 'GET', '/apps', bearer(token));
