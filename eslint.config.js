@@ -43,6 +43,7 @@ export default defineConfig(
           zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat,web-sign-ins,db,http,oidc,admin,me,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
           zone('oidc/**/*', '{admin,http,me,sandbox}/**/*', 'oidc/ does not import transports'),
           zone('admin/**/*', 'oidc/**/*', 'admin/ gets grant revocation (and sessions) through the service graph, src/services.ts'),
+          zone('console/**/*', '{oidc,admin,me,sandbox}/**/*', 'console/ reaches wxbridge only through the admin API over HTTP (ADR 0025)'),
           zone('me/**/*', '{oidc,admin,sandbox}/**/*', 'me/ gets the bearer check from app.ts, not from oidc/ (docs/decisions/0007)'),
           zone('clients/**/*', 'accounts/**/*', 'clients/ and accounts/ are independent features'),
           zone('accounts/**/*', 'clients/**/*', 'clients/ and accounts/ are independent features'),

@@ -6,6 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { createAdminApi } from './admin/api/admin.routes.ts';
+import { ensureConsoleClient } from './console/console-client.ts';
+import { createConsoleMiddleware } from './console/console-routes.ts';
+import { createConsoleSessions } from './console/console-sessions.ts';
 import { dateOf, systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { issuerOf } from './config.ts';
@@ -85,12 +88,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     releases.push(() => services.close());
     await services.admin.ensureAdminAudience();
+    const consoleSessions = createConsoleSessions({ em: services.em, secretBox: services.secretBox, now: () => dateOf(clock) });
     const sandbox = simulator === undefined ? undefined : await startSandbox({ ...services, simulator });
     const oidc = await createOidc(services);
     releases.push(() => oidc.close());
     const housekeeping = startPeriodicTask({
       name: 'expired row cleanup', intervalMs: config.oidc.cleanupIntervalMs, logger,
-      run: async () => { await oidc.deleteExpired(); await services.loginCodes.deleteExpired(); await services.webSignIns.deleteExpired(); },
+      run: async () => { await oidc.deleteExpired(); await services.loginCodes.deleteExpired(); await services.webSignIns.deleteExpired(); await consoleSessions.deleteExpired(); },
     });
     releases.push(() => housekeeping.stop());
 
@@ -111,7 +115,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     koa.use(createErrorMiddleware(logger, isDatabaseUnavailable));
     koa.use(health.routes());
     if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
-    koa.use(createAdminApi({ services: services.admin, auth: { issuer, jwks: () => oidc.publicJwks(), clients: services.clients, clock } }));
+    koa.use(createAdminApi({ services: services.admin, auth: { issuer, jwks: () => oidc.publicJwks(), clients: services.clients, clock, admins: services.roles } }));
+    koa.use(createConsoleMiddleware({
+      issuer, adminAudience: services.admin.adminAudience, sessions: consoleSessions,
+      // Created on first use, so an install that never opens the console lists no client it did not add.
+      ensureClient: () => ensureConsoleClient(services.clients, issuer, services.admin.adminAudience), invitations: services.admin.as({ actor: 'console:invitation' }).admins }));
     const me = createMeRoutes({ ...services, authenticate: oidc.authenticateBearer });
     koa.use(me.routes()).use(me.allowedMethods());
     const webSignIns = createWebSignInRoutes({ ...services, authenticate: oidc.authenticateBearer });

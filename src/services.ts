@@ -12,6 +12,7 @@ import { createAccountExporter } from './accounts/account-export.ts';
 import { createAccountMerger } from './accounts/account-merge.ts';
 import { createProfileEditor } from './accounts/account-profile.ts';
 import { createAccountRepository } from './accounts/account.repository.ts';
+import { createAdminRoles } from './accounts/admin-roles.ts';
 import { createIdentityMapper } from './accounts/identity-mapping.ts';
 import { createLegacyUserData } from './accounts/legacy-user-data.ts';
 import { createLoginCodeLedger } from './accounts/login-code-ledger.ts';
@@ -32,6 +33,7 @@ import { recordWeChatCall } from './metrics/wechat-call-metrics.ts';
 import { createGrantRevocation } from './oidc/storage/grant-revocation.ts';
 import { createAccessTokenRepository } from './wechat-apps/wechat-access-token.repository.ts';
 import { createWeChatAccessTokens } from './wechat-apps/wechat-access-tokens.ts';
+import { createWeChatAppCheck } from './wechat-apps/wechat-app-check.ts';
 import { createWeChatAppRegistry } from './wechat-apps/wechat-app-registry.ts';
 import { createWeChatPhoneNumbers } from './wechat-apps/wechat-phone-numbers.ts';
 import { createWeChatClient } from './wechat/wechat-client.ts';
@@ -74,6 +76,7 @@ export function createServices(deps: ServiceDeps) {
   const grants = createGrantRevocation({ em });
   const deletion = createAccountDeletion({ em, grants, audit });
   const exporter = createAccountExporter({ em, grants, now });
+  const roles = createAdminRoles({ em, now });
   const users = createAccountAdministration({ em, accounts, grants, merger: createAccountMerger({ em, grants, now }), deletion, exporter });
 
   const wechat = createWeChatClient({
@@ -111,6 +114,7 @@ export function createServices(deps: ServiceDeps) {
     audit,
     grants,
     users,
+    roles,
     deletion,
     exporter,
     wechat,
@@ -124,7 +128,7 @@ export function createServices(deps: ServiceDeps) {
     profiles: createProfileEditor({ accounts, audit, now }),
     legacy: createLegacyUserData({ accounts, secretBox }),
     /** The admin API's and the CLI's operations, audited as `system` until `.as(actor)`. */
-    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants }) satisfies AdminServices,
+    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants, roles, appCheck: createWeChatAppCheck({ apps, wechat }) }) satisfies AdminServices,
     /** Writes what is still buffered (audit events) before the database closes. */
     async close(): Promise<void> {
       await audit.flush();

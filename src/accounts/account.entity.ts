@@ -20,6 +20,8 @@ export const AccountSchema = defineEntity({
     picture: p.string().length(1024).nullable(),
     phoneNumber: p.string().length(32).nullable(),
     phoneVerifiedAt: p.datetime().nullable(),
+    /** May use the console and the admin API with a user token (ADR 0025); checked on every request. */
+    isAdmin: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

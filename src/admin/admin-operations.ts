@@ -14,13 +14,14 @@ import { AppError } from '../errors.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { SigningAlgorithm } from '../keys/signing-algorithms.ts';
 import { parseOrThrow } from '../validation.ts';
+import type { WeChatAppCheck } from '../wechat-apps/wechat-app-check.ts';
 import type { AccountSettingsInput, WeChatAppInput, WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { ADMIN_SCOPE } from './admin-audience.ts';
 import type { AdminActor, Audited } from './audited.ts';
 
 export interface Page { readonly limit: number; readonly cursor?: string | undefined }
 
-export function appOperations(apps: WeChatAppRegistry, audited: Audited) {
+export function appOperations(apps: WeChatAppRegistry, audited: Audited, checker: WeChatAppCheck) {
   return {
     list: (page?: Page) => apps.list(page),
     find: (appId: string) => apps.find(appId),
@@ -29,6 +30,8 @@ export function appOperations(apps: WeChatAppRegistry, audited: Audited) {
     updateAccountSettings: (appId: string, settings: AccountSettingsInput) => audited({
       action: 'app.account_settings', target: appId, before: () => apps.find(appId), run: () => apps.updateAccountSettings(appId, settings),
     }),
+    /** Asks WeChat for the app's token and says what the answer means (issue 14 #3); recorded, as it spends quota. */
+    check: (appId: string) => audited({ action: 'app.check', target: appId, run: () => checker.check(appId) }),
     remove: (appId: string) => audited({ action: 'app.remove', target: appId, before: () => apps.find(appId), run: () => apps.remove(appId), after: () => Promise.resolve(null) }),
   };
 }

@@ -5,14 +5,17 @@
  * under the actor the operations were built for (`as`).
  */
 import type { AccountAdministration } from '../accounts/account-administration.ts';
+import type { AdminRoles } from '../accounts/admin-roles.ts';
 import type { AuditFilter, AuditLog } from '../audit/audit-log.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ResourceServerRegistry } from '../clients/resource-server-registry.ts';
 import type { Config } from '../config.ts';
 import type { KeyStore } from '../keys/key-store.ts';
+import type { WeChatAppCheck } from '../wechat-apps/wechat-app-check.ts';
 import type { WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { adminAudienceOf, adminResourceServer } from './admin-audience.ts';
 import { appOperations, clientOperations, keyOperations, resourceServerOperations, userOperations } from './admin-operations.ts';
+import { adminRoleOperations } from './admin-role-operations.ts';
 import { createAudited, type AdminActor } from './audited.ts';
 
 /** Revokes grants (with their refresh tokens); implemented over oidc-provider's storage, handed in by the service graph. */
@@ -33,6 +36,8 @@ export interface AdminServiceDeps {
   readonly audit: AuditLog;
   readonly users: AccountAdministration;
   readonly grants: GrantRevocation;
+  readonly roles: AdminRoles;
+  readonly appCheck: WeChatAppCheck;
 }
 
 /** Changes made by wxbridge itself or by test arrangements, not by a person or an admin client. */
@@ -51,12 +56,14 @@ function operationsActingAs(base: AdminServiceDeps, who: AdminActor) {
 
   return {
     actor: who,
+    issuer,
     adminAudience,
     ensureAdminAudience,
-    apps: appOperations(base.apps, audited),
+    apps: appOperations(base.apps, audited, base.appCheck),
     resourceServers: resourceServerOperations(registry),
     clients: clientOperations({ ...registry, clients: base.clients, grants, ensureAdminAudience }),
     users: userOperations(base.users, audited, who),
+    admins: adminRoleOperations(base.roles, audited),
     keys: keyOperations({ keys: base.keys, resourceServers, config, audited }),
     audit: { query: (filter: AuditFilter) => audit.query(filter) },
   };

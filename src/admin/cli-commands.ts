@@ -4,6 +4,7 @@
  * which help text, a command line names.
  */
 import { ACCOUNT_LIFECYCLE_COMMANDS } from './cli-commands/account-lifecycle.ts';
+import { ADMIN_ROLE_COMMANDS } from './cli-commands/admins.ts';
 import { APP_COMMANDS } from './cli-commands/apps.ts';
 import { CLIENT_COMMANDS } from './cli-commands/clients.ts';
 import type { Command, CommandSpec } from './cli-commands/command.ts';
@@ -19,6 +20,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   ...CLIENT_COMMANDS,
   ...KEY_USER_AUDIT_COMMANDS,
   ...ACCOUNT_LIFECYCLE_COMMANDS,
+  ...ADMIN_ROLE_COMMANDS,
 };
 
 /** `wxbridge migrate` needs no services: cli.ts runs it itself. */

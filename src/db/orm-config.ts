@@ -13,6 +13,8 @@ import { SigningKeySchema } from '../keys/signing-key.entity.ts';
 import { OidcPayloadSchema } from '../oidc/storage/oidc-payload.entity.ts';
 import { LoginCodeSchema } from '../accounts/login-code.entity.ts';
 import { MergedAccountSchema } from '../accounts/merged-account.entity.ts';
+import { AdminInvitationSchema } from '../accounts/admin-invitation.entity.ts';
+import { ConsoleSessionSchema } from '../console/console-session.entity.ts';
 import { WeChatAppSchema } from '../wechat-apps/wechat-app.entity.ts';
 import { WeChatAccessTokenSchema } from '../wechat-apps/wechat-access-token.entity.ts';
 import { RateLimitCounterSchema } from '../rate-limits/rate-limit-counter.entity.ts';
@@ -22,7 +24,7 @@ import { WebSignInTicketSchema } from '../web-sign-ins/web-sign-in-ticket.entity
 export const ENTITIES = [
   OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
   WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema, RateLimitCounterSchema,
-  LoginCodeSchema, ServerSettingSchema, MergedAccountSchema, WebSignInTicketSchema,
+  LoginCodeSchema, ServerSettingSchema, MergedAccountSchema, WebSignInTicketSchema, AdminInvitationSchema, ConsoleSessionSchema,
 ];
 
 export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;

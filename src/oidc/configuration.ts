@@ -10,10 +10,10 @@ import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
 import { introspectionAllowed, revocationAllowed } from './token-endpoint/token-policies.ts';
 import { loadExistingGrant } from './interactions/first-party-grant.ts';
-import { sendPage } from './interactions/pages/html.ts';
+import { sendPage } from '../pages/html.ts';
 import { errorPage } from './interactions/pages/error-page.ts';
 import { loggedOutPage, logoutPage } from './interactions/pages/logout-pages.ts';
-import { pageLanguage } from './interactions/pages/page-language.ts';
+import { pageLanguage } from '../pages/page-language.ts';
 
 export interface OidcTtls {
   readonly accessTokenTtl: number;

@@ -10,6 +10,8 @@ import { DEFAULT_WEB_SIGN_IN_PAGE } from '../wechat-apps/wechat-app.entity.ts';
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
+import type { AdminRoles } from '../accounts/admin-roles.ts';
+import type { WeChatSignIn } from '../accounts/wechat-sign-in.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ResourceServerRegistry } from '../clients/resource-server-registry.ts';
 import { AppError } from '../errors.ts';
@@ -29,6 +31,8 @@ export const SANDBOX_CLIENT_ID = 'sandbox-miniprogram';
 export const SANDBOX_WEB_CLIENT_ID = 'sandbox-web';
 export const SANDBOX_WEB_ORIGIN = 'http://localhost:3001';
 export const SANDBOX_RESOURCE = 'https://api.sandbox.wxbridge.test';
+/** The simulated user who holds the admin role, so a fresh clone can open the console at once (ADR 0025). */
+export const SANDBOX_ADMIN_USER = 'admin';
 const SANDBOX_OPEN_PLATFORM = 'sandbox-open-platform';
 
 const sandboxUser = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.-]');
@@ -69,6 +73,8 @@ export async function startSandbox(deps: {
   apps: WeChatAppRegistry;
   clients: Pick<ClientRegistry, 'register'>;
   resourceServers: Pick<ResourceServerRegistry, 'add'>;
+  signIn: Pick<WeChatSignIn, 'signIn'>;
+  roles: Pick<AdminRoles, 'grant'>;
   simulator: SandboxSimulatorRef;
 }): Promise<Sandbox> {
   const { simulator } = deps;
@@ -101,6 +107,11 @@ export async function startSandbox(deps: {
     if (response.status !== 201) throw new AppError('wechat.unavailable', `the sandbox WeChat simulator answered ${response.status}`);
     return MintedCode.parse(await response.json()).code;
   };
+
+  // The simulated user `admin` signs in once, by the ordinary mapping rule (its website and official
+  // account logins share the Open Platform's unionid, so they reach the same account), and holds the role.
+  const { account } = await deps.signIn.signIn({ appId: SANDBOX_APP_ID, code: await mint('codes', { user: SANDBOX_ADMIN_USER }), clientId: SANDBOX_CLIENT_ID });
+  await deps.roles.grant(account.id);
 
   const routes = new Router({ prefix: '/sandbox' });
   routes.post('/wx-login', async (ctx) => {

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { adminApi, adminFetch } from '../support/admin-api.ts';
 import { discover } from '../support/oidc-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { idpSigningKey, signToken } from '../support/token-forge.ts';
-import { addResourceServer, randomAppId, randomSecret } from '../support/wechat-fixtures.ts';
+import { accessTokenClaims, idpSigningKey, signToken } from '../support/token-forge.ts';
+import { addResourceServer, randomAppId, randomSecret, setUpMiniProgram, subOf } from '../support/wechat-fixtures.ts';
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
@@ -92,6 +92,29 @@ describe('admin API authentication (design.md §6; test-catalogue A-01)', () => 
     expect((await api.call('GET', '/apps', undefined, { token })).status).toBe(200);
     await app.admin.clients.remove(api.clientId);
     expect((await api.call('GET', '/apps', undefined, { token })).body).toMatchObject({ error: 'invalid_token' });
+  });
+
+  it("accepts a person's token (the console's client) only while the account holds the admin role, auditing the person", async () => {
+    const app = await startTestApp();
+    const sub = subOf(await (await setUpMiniProgram(app)).login('frank'));
+    // The console registers its client when a sign-in first starts.
+    expect((await fetch(`${app.baseUrl}/console/sign-in`, { redirect: 'manual' })).status).toBe(302);
+    const claims = accessTokenClaims({ issuer: app.issuer, audience: app.admin.adminAudience }, { sub, client_id: 'wxbridge-console', scope: 'openid admin' });
+    const token = await signToken(await idpSigningKey(app), claims);
+    const list = () => adminFetch(app, 'GET', '/apps', bearer(token));
+    expect(await list()).toMatchObject({ status: 403, body: { error: 'insufficient_scope', message: 'this account does not hold the admin role' } });
+
+    await app.admin.admins.grant(sub);
+    expect((await list()).status).toBe(200);
+    const appId = randomAppId();
+    const put = await adminFetch(app, 'PUT', `/apps/${appId}`, { ...bearer(token), 'content-type': 'application/json' }, JSON.stringify({ kind: 'miniprogram', secret: randomSecret() }));
+    expect(put.status).toBe(200);
+    const audit = await app.admin.audit.query({ action: 'app.upsert', limit: 5 });
+    expect(audit.items.find((event) => event.target === appId)).toMatchObject({ actor: sub, clientId: 'wxbridge-console' });
+
+    // Revoked: the very next request is refused, though the token has not expired.
+    await app.admin.admins.revoke(sub);
+    expect((await list()).status).toBe(403);
   });
 
   it('never grants the admin API to a public mini-program client', async () => {

@@ -1,6 +1,7 @@
 /**
- * Admin API authentication (design.md §6): a bearer JWT access token that wxbridge issued through
- * client_credentials for the admin audience with scope `admin`, verified by the same core as any
+ * Admin API authentication (design.md §6): a bearer JWT access token that wxbridge issued for the admin
+ * audience with scope `admin` — through client_credentials to an admin client, or to a person holding
+ * the admin role through a client allowed that scope (the console, ADR 0025) — verified by the same core as any
  * resource server's @wxbridge/verifier (RFC 9068) against the keys this instance publishes.
  * Failures follow RFC 6750 §3.
  */
@@ -23,6 +24,8 @@ export interface AdminAuthDeps {
   readonly clients: { findResourceAccess(clientId: string): Promise<ResourceAccess | null> };
   /** The time `exp` and `iat` are checked against. */
   readonly clock: Clock;
+  /** Whether a person's account holds the admin role (ADR 0025), read on every request. */
+  readonly admins: { isAdmin(sub: string): Promise<boolean> };
 }
 
 class Refusal {
@@ -60,9 +63,6 @@ export function createAdminAuthentication(deps: AdminAuthDeps): (ctx: Context) =
       return new Refusal(401, 'invalid_token', isExpiry(error) ? 'the access token has expired' : setupMismatch(error.cause, deps) ?? 'the access token is invalid');
     }
     const clientId = claims.client_id;
-    if (claims.sub !== clientId) {
-      return new Refusal(403, 'insufficient_scope', 'the admin API accepts only client_credentials tokens of an admin client');
-    }
     if (!claims.scope.includes(ADMIN_SCOPE)) return new Refusal(403, 'insufficient_scope', `the access token lacks scope ${ADMIN_SCOPE}`);
     // JWTs cannot be revoked; checking the client on each call makes removing an admin client effective at once.
     const access = await deps.clients.findResourceAccess(clientId);
@@ -70,7 +70,10 @@ export function createAdminAuthentication(deps: AdminAuthDeps): (ctx: Context) =
     if (!(access.resourceScopes[deps.audience] ?? []).includes(ADMIN_SCOPE)) {
       return new Refusal(403, 'insufficient_scope', 'the client of this access token is no longer an admin client');
     }
-    return { actor: clientId, clientId, ip: ctx.ip };
+    if (claims.sub === clientId) return { actor: clientId, clientId, ip: ctx.ip };
+    // A person's token (the console, ADR 0025): the role is read on each call, so revoking it ends access at once.
+    if (!(await deps.admins.isAdmin(claims.sub))) return new Refusal(403, 'insufficient_scope', 'this account does not hold the admin role');
+    return { actor: claims.sub, clientId, ip: ctx.ip };
   };
 }
 

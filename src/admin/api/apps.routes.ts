@@ -25,6 +25,9 @@ export function registerAppRoutes(router: Router, services: AdminServices): void
     const body = await readBody(ctx, AppBody.extend({ appId: z.string() }));
     ctx.body = await servicesFor(ctx, services).apps.upsert(body as Parameters<AdminServices['apps']['upsert']>[0]);
   });
+  router.post('/apps/:appId/check', async (ctx) => {
+    ctx.body = await servicesFor(ctx, services).apps.check(ctx.params['appId'] ?? '');
+  });
   router.delete('/apps/:appId', async (ctx) => {
     await servicesFor(ctx, services).apps.remove(ctx.params['appId'] ?? '');
     ctx.status = 204;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLIENTS } from '../../../test/support/browser.ts';
-import { pageLanguage } from './pages/page-language.ts';
+import { pageLanguage } from '../../pages/page-language.ts';
 import { isInsideWeChat, offeredMethods, wechatAuthorizeUrl, wechatScopeFor } from './sign-in-methods.ts';
 
 const BOTH = { website: 'wx00000000000000aa', officialAccount: 'wx00000000000000bb' };

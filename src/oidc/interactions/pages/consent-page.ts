@@ -1,7 +1,7 @@
 /** The consent page for third-party clients (issue 13 #2): the scopes in plain words, allow or deny. */
 import { OIDC_SCOPES } from '../../../clients/client-metadata.ts';
-import { escapeHtml, type PageShell } from './html.ts';
-import type { PageLanguage } from './page-language.ts';
+import { escapeHtml, type PageShell } from '../../../pages/html.ts';
+import type { PageLanguage } from '../../../pages/page-language.ts';
 import { textFor } from './page-text.ts';
 
 export interface ConsentPage {

@@ -2,8 +2,8 @@
  * The error page (issue 13 #4): what happened in words a person can act on, a retry link when one
  * makes sense, a reference for support — never a stack, WeChat's raw errmsg, or a redirect.
  */
-import { escapeHtml, type PageShell } from './html.ts';
-import type { PageLanguage } from './page-language.ts';
+import { escapeHtml, type PageShell } from '../../../pages/html.ts';
+import type { PageLanguage } from '../../../pages/page-language.ts';
 import { textFor, type FailureClass } from './page-text.ts';
 
 export interface ErrorPage {

@@ -2,8 +2,8 @@
  * RP-initiated logout pages (OpenID Connect RP-Initiated Logout 1.0 §2, §3): the confirmation around
  * oidc-provider's own form (it carries the xsrf token), and the page shown when no client redirect follows.
  */
-import { escapeHtml, type PageShell } from './html.ts';
-import type { PageLanguage } from './page-language.ts';
+import { escapeHtml, type PageShell } from '../../../pages/html.ts';
+import type { PageLanguage } from '../../../pages/page-language.ts';
 import { textFor } from './page-text.ts';
 
 /** `form` is oidc-provider's `<form id="op.logoutForm" …>` with its hidden xsrf input. */

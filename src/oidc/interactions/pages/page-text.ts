@@ -1,5 +1,5 @@
 /** Every word of the hosted pages, in zh-CN and English (issue 13 #3). */
-import type { PageLanguage } from './page-language.ts';
+import type { PageLanguage } from '../../../pages/page-language.ts';
 
 export type SignInMethod = 'website-qr' | 'official-account' | 'miniprogram-scan';
 

@@ -4,8 +4,8 @@
  * page's CSP nonce that long-polls the state from our own origin (connect-src 'self') and, once the
  * phone confirmed, goes on to complete the sign-in. Without the script nothing completes, by design.
  */
-import { escapeHtml, type PageShell } from './html.ts';
-import type { PageLanguage } from './page-language.ts';
+import { escapeHtml, type PageShell } from '../../../pages/html.ts';
+import type { PageLanguage } from '../../../pages/page-language.ts';
 import { textFor, type ScanStatus } from './page-text.ts';
 
 export interface ScanPage {

@@ -2,8 +2,8 @@
  * The hosted sign-in page (issue 13 #3): the natural WeChat method for this browser first, the others
  * after it; each a control with `data-method`, so tests and operators drive it without reading words.
  */
-import { escapeHtml, type PageShell } from './html.ts';
-import type { PageLanguage } from './page-language.ts';
+import { escapeHtml, type PageShell } from '../../../pages/html.ts';
+import type { PageLanguage } from '../../../pages/page-language.ts';
 import { textFor, type SignInMethod } from './page-text.ts';
 
 export interface SignInPage {

@@ -1,5 +1,5 @@
 /**
- * The shell of every hosted page: escaped text, one stylesheet and (when needed) one script, both
+ * The shell of every page wxbridge serves (hosted sign-in, console): escaped text, one stylesheet and (when needed) one script, both
  * carrying the response's CSP nonce; nothing loaded from elsewhere, usable on a phone.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,8 @@ export interface PageShell {
   readonly body: string;
   /** Inline script (the scan page's waiting loop), run under the nonce. */
   readonly script?: string;
+  /** Further rules after the shared ones (the console's wider layout and tables). */
+  readonly style?: string;
 }
 
 const STYLE = `
@@ -41,7 +43,7 @@ export function renderPage(shell: PageShell, nonce: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${escapeHtml(shell.title)}</title>
-<style nonce="${nonce}">${STYLE}</style>
+<style nonce="${nonce}">${STYLE}${shell.style ?? ''}</style>
 </head>
 <body>
 <main>

@@ -1,0 +1,70 @@
+/** The console's frame: a header with the sections and sign-out (a CSRF-protected form), wide main area, tables. */
+import { escapeHtml, type PageShell } from '../../pages/html.ts';
+import type { PageLanguage } from '../../pages/page-language.ts';
+import { consoleText } from './console-text.ts';
+
+const STYLE = `
+main{max-width:1040px}h2{margin:0 0 12px;font-size:19px}.muted{color:#5c6470}caption{text-align:left;margin-bottom:8px}
+header.console{display:flex;flex-wrap:wrap;align-items:center;gap:12px 24px;margin:0 0 24px}
+header.console .product{font-weight:700;font-size:18px;margin:0}
+header.console nav ul{display:flex;gap:16px;list-style:none;margin:0;padding:0}
+header.console nav a{color:#1f2329;text-decoration:none;padding:6px 2px;border-bottom:2px solid transparent}
+header.console nav a[aria-current=page]{border-color:#07c160;font-weight:600}
+header.console .account{margin-left:auto;display:flex;align-items:center;gap:12px;font-size:14px;color:#4e5969}
+.card+.card{margin-top:20px}
+table{width:100%;border-collapse:collapse;font-size:15px}th,td{text-align:left;padding:10px 8px;border-bottom:1px solid #e5e6eb;vertical-align:top}
+th{font-weight:600;color:#4e5969;font-size:14px}td code,.mono{font-family:ui-monospace,monospace;font-size:14px}
+form.stack{display:grid;gap:14px;max-width:520px}label{display:block;font-weight:600;margin-bottom:4px}
+input,select,textarea{width:100%;padding:10px 12px;border:1px solid #86909c;border-radius:6px;font:inherit;background:#fff;color:#1f2329}
+input:focus-visible,select:focus-visible,textarea:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid #1677ff;outline-offset:2px}
+input[aria-invalid=true],textarea[aria-invalid=true]{border-color:#cb2634}
+.field-error{color:#cb2634;font-size:14px;margin:4px 0 0}
+.button{display:inline-block;padding:10px 18px;border-radius:6px;border:1px solid #86909c;background:#fff;color:#1f2329;font:inherit;cursor:pointer;text-decoration:none}
+.button.primary{background:#05743a;border-color:#05743a;color:#fff;font-weight:600}
+.notice{padding:12px 16px;border-radius:8px;background:#e8f7ee;color:#0b5e33;margin:0 0 16px}
+.notice.error{background:#fdecee;color:#8c1823}
+.pager{display:flex;gap:16px;margin-top:16px}.pager a{color:#0b57d0}label.check{display:flex;gap:8px;align-items:center;font-weight:600}label.check input{width:auto}
+.empty{color:#4e5969;margin:8px 0}
+`;
+
+export interface ConsoleFrame {
+  readonly language: PageLanguage;
+  readonly title: string;
+  /** The section shown (its nav link is marked aria-current). */
+  readonly current: string;
+  readonly accountId: string;
+  readonly csrfToken: string;
+  readonly body: string;
+}
+
+export function consolePage(frame: ConsoleFrame): PageShell {
+  const text = consoleText(frame.language);
+  const link = (href: string, key: string, label: string): string =>
+    `<li><a href="${href}"${frame.current === key ? ' aria-current="page"' : ''}>${escapeHtml(label)}</a></li>`;
+  return {
+    language: frame.language,
+    title: `${frame.title} · ${text.product}`,
+    style: STYLE,
+    body: `<header class="console">
+<p class="product">${escapeHtml(text.product)}</p>
+<nav aria-label="${escapeHtml(text.nav)}"><ul>${link('/console/apps', 'apps', text.appsNav)}${link('/console/clients', 'clients', text.clientsNav)}</ul></nav>
+<div class="account"><span>${escapeHtml(text.signedInAs)} <span class="mono" data-sub>${escapeHtml(frame.accountId)}</span></span>
+<form method="post" action="/console/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(frame.csrfToken)}"><button class="button" type="submit">${escapeHtml(text.signOut)}</button></form></div>
+</header>
+${frame.body}`,
+  };
+}
+
+/** A page outside the signed-in console (no access, signed out, refused): a card with a title, words and actions. */
+export function messagePage(language: PageLanguage, page: { title: string; message: string; actions?: string; failure: string }): PageShell {
+  return {
+    language,
+    title: `${page.title} · ${consoleText(language).product}`,
+    style: STYLE,
+    body: `<div class="card" data-failure="${escapeHtml(page.failure)}">
+<h1>${escapeHtml(page.title)}</h1>
+<p role="alert">${escapeHtml(page.message)}</p>
+${page.actions ?? ''}
+</div>`,
+  };
+}
