@@ -41,7 +41,7 @@ describe('loadConfig defaults', () => {
       sandbox: 'auto',
       oidc: { accessTokenTtl: 600, idTokenTtl: 3600, refreshTokenTtl: 2_592_000, cleanupIntervalMs: 60_000 },
       log: { level: 'info' },
-      rateLimit: { windowSeconds: 60, perClient: 0, perIp: 0, authFailuresPerIp: 20, redisUrl: undefined, redisKeyPrefix: 'wxbridge:' },
+      rateLimit: { windowSeconds: 60, perClient: 0, perIp: 0, authFailuresPerIp: 20, failedCodesPerIp: 20, failedCodesPerClient: 600, redisUrl: undefined, redisKeyPrefix: 'wxbridge:' },
       metrics: { port: undefined, host: '127.0.0.1' },
       tracing: { otlpEndpoint: undefined, serviceName: 'wxbridge' },
     } satisfies Config);
@@ -101,6 +101,8 @@ describe('loadConfig overrides', () => {
     ['WXBRIDGE_RATE_LIMIT_PER_CLIENT', '100', (c) => c.rateLimit.perClient, 100],
     ['WXBRIDGE_RATE_LIMIT_PER_IP', '200', (c) => c.rateLimit.perIp, 200],
     ['WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP', '0', (c) => c.rateLimit.authFailuresPerIp, 0],
+    ['WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP', '0', (c) => c.rateLimit.failedCodesPerIp, 0],
+    ['WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT', '5000', (c) => c.rateLimit.failedCodesPerClient, 5000],
     ['REDIS_URL', 'redis://127.0.0.1:6379/2', (c) => c.rateLimit.redisUrl, 'redis://127.0.0.1:6379/2'],
     ['WXBRIDGE_REDIS_KEY_PREFIX', 'shop:', (c) => c.rateLimit.redisKeyPrefix, 'shop:'],
     ['WXBRIDGE_METRICS_PORT', '9464', (c) => c.metrics.port, 9464],

@@ -49,6 +49,9 @@ const EnvSchema = z.object({
   WXBRIDGE_RATE_LIMIT_PER_CLIENT: integer(0, 100_000_000).default(0),
   WXBRIDGE_RATE_LIMIT_PER_IP: integer(0, 100_000_000).default(0),
   WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: integer(0, 1_000_000).default(20),
+  // Failed WeChat code exchanges (issue #15 finding 7a): on by default, far above what a real mini-program meets.
+  WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP: integer(0, 1_000_000).default(20),
+  WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT: integer(0, 100_000_000).default(600),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL is required' }).optional().describe('Redis for the rate-limit counters; unset: PostgreSQL'),
   WXBRIDGE_REDIS_KEY_PREFIX: z.string().min(1).max(64).default('wxbridge:'),
   // Operations (design.md §9): metrics on their own listener, never the public port; traces only when asked for.
@@ -103,7 +106,11 @@ export interface RateLimitConfig {
   readonly windowSeconds: number;
   readonly perClient: number;
   readonly perIp: number;
+  /** Failed client authentications per address and client id (unknown ids: one bucket per address). */
   readonly authFailuresPerIp: number;
+  /** Failed WeChat code exchanges per address and per client. */
+  readonly failedCodesPerIp: number;
+  readonly failedCodesPerClient: number;
   /** Counters in Redis when set, else in PostgreSQL. */
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
@@ -192,6 +199,8 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       perClient: e.WXBRIDGE_RATE_LIMIT_PER_CLIENT,
       perIp: e.WXBRIDGE_RATE_LIMIT_PER_IP,
       authFailuresPerIp: e.WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP,
+      failedCodesPerIp: e.WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP,
+      failedCodesPerClient: e.WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT,
       redisUrl: e.REDIS_URL,
       redisKeyPrefix: e.WXBRIDGE_REDIS_KEY_PREFIX,
     },

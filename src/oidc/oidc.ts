@@ -38,7 +38,7 @@ import { createAdapterFactory } from './storage/adapter.ts';
 import { deleteExpiredPayloads } from './storage/payload-cleanup.ts';
 import { databaseOutagesAs503 } from './token-endpoint/database-outages.ts';
 import { createLoginAccountMemo } from './token-endpoint/login-account-memo.ts';
-import { guardClientAddresses, guardClientGrants } from './token-endpoint/rate-limit-guards.ts';
+import { guardClientAddresses, guardClientGrants, limitFailedCodeExchanges } from './token-endpoint/rate-limit-guards.ts';
 import { checkRefreshResourceFirst } from './token-endpoint/refresh-resource-check.ts';
 import { createResourceIndicators } from './token-endpoint/resource-indicators.ts';
 import { auditRefusedTokenRequest, auditTokenEndpoint } from './token-endpoint/token-audit.ts';
@@ -140,7 +140,9 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const rejected = (limit: Parameters<Metrics['countRateLimitRejection']>[0]): void => { deps.metrics.countRateLimitRejection(limit); };
   const addressGuard = guardClientAddresses(rateLimits, rejected);
   // 2. the grants oidc-provider does not have: the WeChat login code (design.md §1).
-  registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn, dormantApps: deps.dormantApps });
+  //    Failed code exchanges are limited per address and client before WeChat is called (issue #15 finding 7a).
+  const failedCodes = limitFailedCodeExchanges(rateLimits, rejected);
+  registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn, dormantApps: deps.dormantApps, failedCodes });
   // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit
   //    (installed last, so it runs first), then a refresh's resource, checked before the library
   //    spends the refresh token (issue #15 finding 4).
