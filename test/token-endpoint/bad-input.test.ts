@@ -96,6 +96,18 @@ describe('POST /token with bad input for the WeChat grant', () => {
     }
   });
 
+  it('never reflects a refused scope: a client secret sent as scope is not in the answer (issue #15 finding 8)', async () => {
+    const { app, mp, api, svc } = await world();
+    const login = await post(app, form([['grant_type', WECHAT_GRANT], ['client_id', mp.clientId], ['code', mp.code('leaky')], ['scope', `openid ${svc.clientSecret}`], ['resource', api]]));
+    await expectRefused(app, login, 400, 'invalid_scope');
+    const service = await post(app, form([['grant_type', 'client_credentials'], ['scope', `read ${svc.clientSecret}`]]), { authorization: basic(svc.clientId, svc.clientSecret) });
+    await expectRefused(app, service, 400, 'invalid_scope');
+    for (const answer of [login, service]) {
+      expect(JSON.stringify(answer.body)).not.toContain(svc.clientSecret);
+      expect(answer.body).not.toHaveProperty('scope');
+    }
+  });
+
   it('answers invalid_target to a resource the client is not registered for, existing or not', async () => {
     const { app, mp, otherApi } = await world();
     for (const resource of ['https://unregistered.example.test', otherApi, 'not a uri', 'constructor', '__proto__', 'toString']) {

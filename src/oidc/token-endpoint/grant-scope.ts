@@ -7,6 +7,7 @@
 import { errors } from 'oidc-provider';
 import { OIDC_SCOPES } from '../../clients/client-metadata.ts';
 import type { ResourceAccess } from '../../clients/client-registry.ts';
+import { refusedScopeError } from './refused-scope.ts';
 
 export interface LoginScope {
   readonly resource: string | undefined;
@@ -33,7 +34,7 @@ export function resolveLoginScope(input: {
   const isOidc = (scope: string): boolean => (OIDC_SCOPES as readonly string[]).includes(scope);
   const refused = requested.filter((scope) => (isOidc(scope) ? !allowedOidcScopes.includes(scope) : !allowedResourceScopes.includes(scope)));
   if (refused.length > 0) {
-    throw new errors.InvalidScope('requested scope is not allowed for this client', refused.join(' '));
+    throw refusedScopeError();
   }
   return { resource, oidcScopes: requested.filter(isOidc), resourceScopes: requested.filter((s) => !isOidc(s)) };
 }
