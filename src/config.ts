@@ -17,6 +17,7 @@ const integer = (min: number, max: number) => z.coerce.number().int().min(min).m
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(0, 65_535).default(3000),
+  WXBRIDGE_HOST: z.string().min(1).optional().describe('address the HTTP listener binds to; default 127.0.0.1, in production every interface'),
   WXBRIDGE_ISSUER: z.url({ protocol: /^https?$/ }).optional().describe('issuer URL; default http://localhost:$PORT'),
   // The message never repeats the value: a database URL carries its password.
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// URL is required (postgres://user:password@host:5432/database)' }).optional().describe('PostgreSQL URL; unset: embedded PostgreSQL'),
@@ -68,6 +69,8 @@ export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly http: {
     readonly port: number;
+    /** The address the public listener binds to; undefined: every interface (production's default). */
+    readonly host: string | undefined;
     readonly issuer: string | undefined;
     readonly shutdownTimeoutMs: number;
     readonly timeouts: HttpTimeouts;
@@ -166,6 +169,11 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
     env: e.NODE_ENV,
     http: {
       port: e.PORT,
+      // Outside production the instance runs the sandbox and development keys: not for the network
+      // (issue #15 finding 8). 127.0.0.1, not ::1: the harnesses, the curl walkthrough and most tools
+      // reach localhost over IPv4, and the IPv4 loopback exists on every host, containers included.
+      // Production listens on every interface (a container's port is published by its runtime).
+      host: e.WXBRIDGE_HOST ?? (e.NODE_ENV === 'production' ? undefined : '127.0.0.1'),
       issuer: e.WXBRIDGE_ISSUER?.replace(/\/$/, ''),
       shutdownTimeoutMs: e.WXBRIDGE_SHUTDOWN_TIMEOUT_MS,
       timeouts: { headersMs: e.WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS, requestMs: e.WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS },
