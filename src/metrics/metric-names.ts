@@ -58,6 +58,11 @@ export const WXBRIDGE_METRICS = {
     help: 'stable_token calls made by this instance (docs/decisions/0010); forced = after WeChat rejected the token',
     labels: { forced: BOOLEAN },
   },
+  // Issue 17 #6: the operator's signal that the app's paid phone-number quota is used up (each refusal is
+  // also audited as account.phone_quota_exhausted); no label, one series: the configured apps are few.
+  phoneQuotaExhausted: {
+    name: 'wxbridge_phone_quota_exhausted_total', type: 'counter', help: "getuserphonenumber calls WeChat refused because the app's phone-number quota is used up", labels: {},
+  },
   rateLimitRejections: {
     name: 'wxbridge_rate_limit_rejections_total', type: 'counter', help: 'Requests answered 429 by a rate limit', labels: { limit: RATE_LIMITS },
   },
