@@ -30,7 +30,7 @@ describe('loadConfig defaults', () => {
   it('gives every setting its documented default when the environment is empty', () => {
     expect(loadConfig({})).toEqual({
       env: 'development',
-      http: { port: 3000, issuer: undefined, shutdownTimeoutMs: 10_000, timeouts: { headersMs: 15_000, requestMs: 30_000, keepAliveMs: 5000 }, trustProxy: 0 },
+      http: { port: 3000, host: '127.0.0.1', issuer: undefined, shutdownTimeoutMs: 10_000, timeouts: { headersMs: 15_000, requestMs: 30_000, keepAliveMs: 5000 }, trustProxy: 0 },
       database: { url: undefined, poolSize: 10 },
       workers: 1,
       cache: { lookupTtlMs: 500 },
@@ -41,7 +41,7 @@ describe('loadConfig defaults', () => {
       sandbox: 'auto',
       oidc: { accessTokenTtl: 600, idTokenTtl: 3600, refreshTokenTtl: 2_592_000, cleanupIntervalMs: 60_000 },
       log: { level: 'info' },
-      rateLimit: { windowSeconds: 60, perClient: 0, perIp: 0, authFailuresPerIp: 20, redisUrl: undefined, redisKeyPrefix: 'wxbridge:' },
+      rateLimit: { windowSeconds: 60, perClient: 0, perIp: 0, authFailuresPerIp: 20, failedCodesPerIp: 20, failedCodesPerClient: 600, redisUrl: undefined, redisKeyPrefix: 'wxbridge:' },
       metrics: { port: undefined, host: '127.0.0.1' },
       tracing: { otlpEndpoint: undefined, serviceName: 'wxbridge' },
     } satisfies Config);
@@ -101,6 +101,9 @@ describe('loadConfig overrides', () => {
     ['WXBRIDGE_RATE_LIMIT_PER_CLIENT', '100', (c) => c.rateLimit.perClient, 100],
     ['WXBRIDGE_RATE_LIMIT_PER_IP', '200', (c) => c.rateLimit.perIp, 200],
     ['WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP', '0', (c) => c.rateLimit.authFailuresPerIp, 0],
+    ['WXBRIDGE_HOST', '0.0.0.0', (c) => c.http.host, '0.0.0.0'],
+    ['WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP', '0', (c) => c.rateLimit.failedCodesPerIp, 0],
+    ['WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT', '5000', (c) => c.rateLimit.failedCodesPerClient, 5000],
     ['REDIS_URL', 'redis://127.0.0.1:6379/2', (c) => c.rateLimit.redisUrl, 'redis://127.0.0.1:6379/2'],
     ['WXBRIDGE_REDIS_KEY_PREFIX', 'shop:', (c) => c.rateLimit.redisKeyPrefix, 'shop:'],
     ['WXBRIDGE_METRICS_PORT', '9464', (c) => c.metrics.port, 9464],
@@ -117,7 +120,7 @@ describe('loadConfig overrides', () => {
       'WXBRIDGE_ID_TOKEN_TTL', 'WXBRIDGE_REFRESH_TOKEN_TTL', 'WXBRIDGE_CLEANUP_INTERVAL_MS', 'WXBRIDGE_KEY_RELOAD_INTERVAL_MS',
       'WXBRIDGE_ADMIN_TOKEN_TTL', 'WXBRIDGE_SHUTDOWN_TIMEOUT_MS', 'WXBRIDGE_LOG_LEVEL', 'WXBRIDGE_WORKERS', 'WXBRIDGE_LOOKUP_CACHE_TTL_MS',
       'WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS', 'WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS', 'WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'WXBRIDGE_TRUST_PROXY',
-      'WXBRIDGE_RATE_LIMIT_WINDOW_S', 'WXBRIDGE_RATE_LIMIT_PER_CLIENT', 'WXBRIDGE_RATE_LIMIT_PER_IP', 'WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP',
+      'WXBRIDGE_RATE_LIMIT_WINDOW_S', 'WXBRIDGE_RATE_LIMIT_PER_CLIENT', 'WXBRIDGE_RATE_LIMIT_PER_IP', 'WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP', 'WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP', 'WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT', 'WXBRIDGE_HOST',
       'REDIS_URL', 'WXBRIDGE_REDIS_KEY_PREFIX', 'WXBRIDGE_METRICS_PORT', 'WXBRIDGE_METRICS_HOST', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME']);
     expect([...CONFIG_VARIABLES].sort()).toEqual([...tested].sort());
   });
@@ -162,6 +165,14 @@ describe('loadConfig errors', () => {
 describe('loadConfig in production', () => {
   it('accepts a complete production configuration, with the sandbox off by default', () => {
     expect(loadConfig(PRODUCTION)).toMatchObject({ env: 'production', sandbox: 'off', http: { issuer: 'https://id.example.com' } });
+  });
+
+  it('listens on every interface in production, on loopback elsewhere, on WXBRIDGE_HOST when set (issue #15 finding 8)', () => {
+    expect(loadConfig(PRODUCTION).http.host).toBeUndefined();
+    expect(loadConfig({}).http.host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).http.host).toBe('127.0.0.1');
+    expect(loadConfig({ WXBRIDGE_HOST: '0.0.0.0' }).http.host).toBe('0.0.0.0');
+    expect(loadConfig({ ...PRODUCTION, WXBRIDGE_HOST: '10.0.0.5' }).http.host).toBe('10.0.0.5');
   });
 
   it.each<[string, Environment]>([

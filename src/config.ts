@@ -17,6 +17,7 @@ const integer = (min: number, max: number) => z.coerce.number().int().min(min).m
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(0, 65_535).default(3000),
+  WXBRIDGE_HOST: z.string().min(1).optional().describe('address the HTTP listener binds to; default 127.0.0.1, in production every interface'),
   WXBRIDGE_ISSUER: z.url({ protocol: /^https?$/ }).optional().describe('issuer URL; default http://localhost:$PORT'),
   // The message never repeats the value: a database URL carries its password.
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// URL is required (postgres://user:password@host:5432/database)' }).optional().describe('PostgreSQL URL; unset: embedded PostgreSQL'),
@@ -49,6 +50,9 @@ const EnvSchema = z.object({
   WXBRIDGE_RATE_LIMIT_PER_CLIENT: integer(0, 100_000_000).default(0),
   WXBRIDGE_RATE_LIMIT_PER_IP: integer(0, 100_000_000).default(0),
   WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: integer(0, 1_000_000).default(20),
+  // Failed WeChat code exchanges (issue #15 finding 7a): on by default, far above what a real mini-program meets.
+  WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP: integer(0, 1_000_000).default(20),
+  WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT: integer(0, 100_000_000).default(600),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL is required' }).optional().describe('Redis for the rate-limit counters; unset: PostgreSQL'),
   WXBRIDGE_REDIS_KEY_PREFIX: z.string().min(1).max(64).default('wxbridge:'),
   // Operations (design.md §9): metrics on their own listener, never the public port; traces only when asked for.
@@ -65,6 +69,8 @@ export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly http: {
     readonly port: number;
+    /** The address the public listener binds to; undefined: every interface (production's default). */
+    readonly host: string | undefined;
     readonly issuer: string | undefined;
     readonly shutdownTimeoutMs: number;
     readonly timeouts: HttpTimeouts;
@@ -103,7 +109,11 @@ export interface RateLimitConfig {
   readonly windowSeconds: number;
   readonly perClient: number;
   readonly perIp: number;
+  /** Failed client authentications per address and client id (unknown ids: one bucket per address). */
   readonly authFailuresPerIp: number;
+  /** Failed WeChat code exchanges per address and per client. */
+  readonly failedCodesPerIp: number;
+  readonly failedCodesPerClient: number;
   /** Counters in Redis when set, else in PostgreSQL. */
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
@@ -159,6 +169,11 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
     env: e.NODE_ENV,
     http: {
       port: e.PORT,
+      // Outside production the instance runs the sandbox and development keys: not for the network
+      // (issue #15 finding 8). 127.0.0.1, not ::1: the harnesses, the curl walkthrough and most tools
+      // reach localhost over IPv4, and the IPv4 loopback exists on every host, containers included.
+      // Production listens on every interface (a container's port is published by its runtime).
+      host: e.WXBRIDGE_HOST ?? (e.NODE_ENV === 'production' ? undefined : '127.0.0.1'),
       issuer: e.WXBRIDGE_ISSUER?.replace(/\/$/, ''),
       shutdownTimeoutMs: e.WXBRIDGE_SHUTDOWN_TIMEOUT_MS,
       timeouts: { headersMs: e.WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS, requestMs: e.WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS },
@@ -192,6 +207,8 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       perClient: e.WXBRIDGE_RATE_LIMIT_PER_CLIENT,
       perIp: e.WXBRIDGE_RATE_LIMIT_PER_IP,
       authFailuresPerIp: e.WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP,
+      failedCodesPerIp: e.WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP,
+      failedCodesPerClient: e.WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT,
       redisUrl: e.REDIS_URL,
       redisKeyPrefix: e.WXBRIDGE_REDIS_KEY_PREFIX,
     },

@@ -47,13 +47,13 @@ async function serve(): Promise<void> {
   // that listen, so a starting (or replacement) worker never answers 503 "starting" to a user. A single process
   // (or port 0, whose number the issuer needs) listens first: a taken port fails the start before any work.
   const appFirst = cluster.isWorker && config.http.port !== 0;
-  const early = appFirst ? undefined : await listen(config.http.port, undefined, config.http.timeouts).catch(failToStart);
+  const early = appFirst ? undefined : await listen(config.http.port, config.http.host, config.http.timeouts).catch(failToStart);
   // A worker's metrics are served by the primary, summed over every worker (src/cluster/cluster-metrics.ts).
   const app = await createApp(config, {
     listeningPort: early?.port ?? config.http.port, logger, ...(setup === undefined ? {} : { sandboxSimulator: setup.sandbox, metricsListener: false }),
   }).catch(failToStart);
   if (cluster.isWorker && config.metrics.port !== undefined) shareMetricsWithPrimary(app.metrics);
-  const http = early ?? await listen(config.http.port, undefined, config.http.timeouts).catch(failToStart);
+  const http = early ?? await listen(config.http.port, config.http.host, config.http.timeouts).catch(failToStart);
   http.handle(app.callback);
   logger.info({ port: http.port, issuer: app.issuer }, `wxbridge listening on ${app.issuer}`);
   if (cluster.isWorker) announceReady();

@@ -9,7 +9,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../errors.ts';
 import { queryRows, sql } from '../db/sql.ts';
 
-/** What two names look alike under: lower case, trailing slashes gone. */
+/**
+ * What two names look alike under: lower case, trailing slashes gone. The unique indexes of migration
+ * Migration20261130043000_lookalike_unique_indexes use the same form (lower(rtrim(name, '/'))), so
+ * two racing registrations cannot both be stored.
+ */
 export function lookalikeKey(name: string): string {
   return name.toLowerCase().replace(/\/+$/, '');
 }

@@ -28,7 +28,7 @@ export const TOKEN_FAILURE_REASONS = [
   'invalid_scope', 'invalid_target', 'temporarily_unavailable', 'server_error', 'other',
 ] as const;
 /** The rate limits of docs/decisions/0013, plus WeChat's own code-exchange limit (45011). */
-export const RATE_LIMITS = ['client', 'ip', 'auth_failure', 'code_exchange'] as const;
+export const RATE_LIMITS = ['client', 'ip', 'auth_failure', 'failed_code', 'code_exchange'] as const;
 export const DB_POOL_STATES = ['idle', 'used', 'waiting'] as const;
 export const SIGNING_KEY_STATES = ['pending', 'signing', 'retired'] as const;
 const BOOLEAN = ['true', 'false'] as const;
@@ -57,6 +57,11 @@ export const WXBRIDGE_METRICS = {
     name: 'wxbridge_wechat_access_token_refreshes_total', type: 'counter',
     help: 'stable_token calls made by this instance (docs/decisions/0010); forced = after WeChat rejected the token',
     labels: { forced: BOOLEAN },
+  },
+  // Issue 17 #6: the operator's signal that the app's paid phone-number quota is used up (each refusal is
+  // also audited as account.phone_quota_exhausted); no label, one series: the configured apps are few.
+  phoneQuotaExhausted: {
+    name: 'wxbridge_phone_quota_exhausted_total', type: 'counter', help: "getuserphonenumber calls WeChat refused because the app's phone-number quota is used up", labels: {},
   },
   rateLimitRejections: {
     name: 'wxbridge_rate_limit_rejections_total', type: 'counter', help: 'Requests answered 429 by a rate limit', labels: { limit: RATE_LIMITS },

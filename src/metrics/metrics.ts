@@ -44,6 +44,7 @@ export interface Metrics {
   countTokenRequest(sample: { grant: TokenGrant; clientId: string | undefined; reason: TokenFailureReason }): void;
   observeWeChatCall(sample: WeChatCallSample): void;
   countAccessTokenRefresh(forced: boolean): void;
+  countPhoneQuotaExhausted(): void;
   countRateLimitRejection(limit: RateLimitName): void;
   readonly audit: AuditObserver;
   /** Read at every scrape. */
@@ -75,6 +76,7 @@ export function createMetrics(): Metrics {
   const rateLimitRejections = counter(m.rateLimitRejections);
   const auditWritten = counter(m.auditRowsWritten);
   const auditLost = counter(m.auditRowsLost);
+  const phoneQuotaExhausted = counter(m.phoneQuotaExhausted);
   // Series without any event yet are shown at 0, so a dashboard's rate() has a start.
   auditWritten.inc(0);
   auditLost.inc(0);
@@ -118,6 +120,9 @@ export function createMetrics(): Metrics {
     observeWeChatCall({ endpoint, errcode, seconds }) {
       wechatCalls.inc({ endpoint, errcode });
       wechatDuration.observe({ endpoint }, seconds);
+    },
+    countPhoneQuotaExhausted() {
+      phoneQuotaExhausted.inc();
     },
     countAccessTokenRefresh(forced) {
       accessTokenRefreshes.inc({ forced: String(forced) });

@@ -9,8 +9,10 @@ import type { Metrics } from './metrics.ts';
 
 const CODE_EXCHANGES = new Set<WeChatCallEvent['endpoint']>(['jscode2session', 'oauth2_access_token']);
 
-export function recordWeChatCall(metrics: Pick<Metrics, 'observeWeChatCall' | 'countRateLimitRejection'>, event: WeChatCallEvent): void {
+export function recordWeChatCall(metrics: Pick<Metrics, 'observeWeChatCall' | 'countRateLimitRejection' | 'countPhoneQuotaExhausted'>, event: WeChatCallEvent): void {
   const errcode = event.outcome === 'ok' ? '0' : event.errcode === undefined ? event.outcome.replace(/^wechat\./, '') : String(event.errcode);
   metrics.observeWeChatCall({ endpoint: event.endpoint, errcode, seconds: event.durationMs / 1000 });
   if (event.outcome === 'wechat.rate_limited' && CODE_EXCHANGES.has(event.endpoint)) metrics.countRateLimitRejection('code_exchange');
+  // Issue 17 #6: the paid phone-number quota is used up (wechat-client.ts maps getuserphonenumber's 45009).
+  if (event.outcome === 'wechat.quota_exhausted' && event.endpoint === 'getuserphonenumber') metrics.countPhoneQuotaExhausted();
 }

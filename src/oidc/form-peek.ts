@@ -9,13 +9,23 @@ import type { Context } from 'koa';
 /** oidc-provider's own cap on bodies (lib/shared/selective_body.js): a larger one is its to refuse. */
 const FORM_LIMIT_BYTES = 56 * 1024;
 
+const PEEKED = Symbol('peeked form');
+
+export async function peekForm(ctx: Context): Promise<querystring.ParsedUrlQuery | undefined> {
+  // Read once per request: a later look (the rate-limit guard's) gets the same parameters.
+  const state = ctx.state as Partial<Record<typeof PEEKED, Promise<querystring.ParsedUrlQuery | undefined>>>;
+  const peeked = state[PEEKED] ?? readForm(ctx);
+  state[PEEKED] = peeked;
+  return peeked;
+}
+
 /**
  * Reads a urlencoded body and returns its parameters, to be judged before the provider sees them. The request is then
  * handed on as if unread: `ctx.req` becomes a view of the original message (headers, socket,
  * method inherited) whose body stream replays the same bytes, so the provider parses it as usual.
  * A body over the provider's limit is not judged here: it is replayed for the provider to refuse.
  */
-export async function peekForm(ctx: Context): Promise<querystring.ParsedUrlQuery | undefined> {
+async function readForm(ctx: Context): Promise<querystring.ParsedUrlQuery | undefined> {
   if (!ctx.is('application/x-www-form-urlencoded') || !ctx.req.readable) return undefined;
   const original = ctx.req;
   const declared = ctx.request.length;

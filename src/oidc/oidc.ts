@@ -40,7 +40,8 @@ import { createAdapterFactory } from './storage/adapter.ts';
 import { deleteExpiredPayloads } from './storage/payload-cleanup.ts';
 import { databaseOutagesAs503 } from './token-endpoint/database-outages.ts';
 import { createLoginAccountMemo } from './token-endpoint/login-account-memo.ts';
-import { guardClientAddresses, guardClientGrants } from './token-endpoint/rate-limit-guards.ts';
+import { guardClientAddresses, guardClientGrants, limitFailedCodeExchanges } from './token-endpoint/rate-limit-guards.ts';
+import { checkClientCredentialsScope } from './token-endpoint/client-credentials-scope.ts';
 import { checkRefreshResourceFirst } from './token-endpoint/refresh-resource-check.ts';
 import { createResourceIndicators } from './token-endpoint/resource-indicators.ts';
 import { auditRefusedTokenRequest, auditTokenEndpoint } from './token-endpoint/token-audit.ts';
@@ -148,11 +149,16 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const rejected = (limit: Parameters<Metrics['countRateLimitRejection']>[0]): void => { deps.metrics.countRateLimitRejection(limit); };
   const addressGuard = guardClientAddresses(rateLimits, rejected);
   // 2. the grants oidc-provider does not have: the WeChat login code (design.md §1).
-  registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn, dormantApps: deps.dormantApps });
+  //    Failed code exchanges are limited per address and client before WeChat is called (issue #15 finding 7a).
+  const failedCodes = limitFailedCodeExchanges(rateLimits, rejected);
+  registerWeChatGrant(provider, { signIn: deps.signIn, clients, logger, signedIn, dormantApps: deps.dormantApps, failedCodes });
   // 3. once the client is authenticated, before any grant handler runs: the per-client rate limit
   //    (installed last, so it runs first), then a refresh's resource, checked before the library
-  //    spends the refresh token (issue #15 finding 4).
-  guardGrantHandlers(provider, checkRefreshResourceFirst(provider, (ctx, resource, client) => indicators.getResourceServerInfo(ctx, resource, client)));
+  //    spends the refresh token (issue #15 finding 4), and a client_credentials scope the client may not
+  //    have, refused rather than dropped (issue #15 finding 8).
+  const resourceServerInfo = (ctx: Parameters<typeof indicators.getResourceServerInfo>[0], resource: string, client: { clientId: string }) => indicators.getResourceServerInfo(ctx, resource, client);
+  guardGrantHandlers(provider, checkRefreshResourceFirst(provider, resourceServerInfo));
+  guardGrantHandlers(provider, checkClientCredentialsScope(resourceServerInfo, (ctx, client) => indicators.defaultResource(ctx, client)));
   guardClientGrants(provider, rateLimits, rejected);
   // 4. after the provider rendered its answer: corrections, in this order.
   rewriteResponses(provider, [

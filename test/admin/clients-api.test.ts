@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { adminApi } from '../support/admin-api.ts';
 import { discover, postToken } from '../support/oidc-client.ts';
 import { startTestApp } from '../support/test-app.ts';
-import { addResourceServer, randomAppId, randomSecret, setUpMiniProgram } from '../support/wechat-fixtures.ts';
+import { addResourceServer, queryDatabase, randomAppId, randomSecret, setUpMiniProgram } from '../support/wechat-fixtures.ts';
 
 interface Created { client: { clientId: string; version: number; credentials: unknown[] }; clientSecret?: string }
 
@@ -74,6 +74,32 @@ describe('POST /admin/v1/clients (test-catalogue A-02, A-04)', () => {
     expect(adminLookalike.status).toBe(409);
     const listed = await api.call('GET', '/clients');
     expect((listed.body as { items: { clientId: string }[] }).items.map((c) => c.clientId).sort()).toEqual([api.clientId, 'svc-orders'].sort());
+  });
+});
+
+describe('lookalikes refused by the database too (issue #15 finding 8)', () => {
+  it('lets one of many concurrent lookalike registrations succeed and answers the others 409', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const ids = ['svc-race', 'SVC-race', 'svc-RACE', 'Svc-Race', 'sVc-rAcE', 'SVC-RACE', 'svc-Race', 'svc-raCE'];
+    const clients = await Promise.all(ids.map((clientId) => api.call('POST', '/clients', { type: 'service', clientId })));
+    const uris = ['https://race.example.test', 'https://race.example.test/', 'https://RACE.example.test', 'https://Race.Example.Test//', 'https://race.EXAMPLE.test', 'https://rACE.example.test/'];
+    const resources = await Promise.all(uris.map((uri) => api.call('POST', '/resources', { uri, scopes: 'read' })));
+
+    for (const answers of [clients, resources]) {
+      expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array<number>(answers.length - 1).fill(409)]);
+      for (const refused of answers.filter((a) => a.status === 409)) expect(refused.body).toMatchObject({ error: 'client.conflict' });
+    }
+  });
+
+  it('refuses a lookalike row written past the registry (unique index on the normalised name)', async () => {
+    const app = await startTestApp();
+    await app.admin.clients.register({ type: 'service', clientId: 'svc-direct' });
+    await app.admin.resourceServers.add({ uri: 'https://direct.example.test', scopes: 'read' });
+    await expect(queryDatabase(app, `insert into clients (client_id, metadata, secret_hashes, resource_scopes, created_at, updated_at, version)
+      values ('SVC-Direct/', '{}', '[]', '{}', now(), now(), 1)`)).rejects.toMatchObject({ code: '23505' });
+    await expect(queryDatabase(app, `insert into resource_servers (uri, scopes, access_token_ttl, signing_alg, created_at, updated_at)
+      values ('https://DIRECT.example.test/', 'read', 600, 'RS256', now(), now())`)).rejects.toMatchObject({ code: '23505' });
   });
 });
 

@@ -82,7 +82,8 @@ export const tokenEndpoint = surface({
   name: 'token-endpoint',
   ciRuns: CI_RUNS['token-endpoint'],
   async prepare(stats) {
-    const app = await startTestApp({ env: { WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: '0' } });
+    // Limits off so every case reaches the code it fuzzes (the limits have their own tests, test/reliability/rate-limits.test.ts).
+    const app = await startTestApp({ env: { WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: '0', WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP: '0', WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT: '0' } });
     const api = await addResourceServer(app, 'read');
     const mp = await setUpMiniProgram(app, { scope: 'openid profile offline_access', resources: { [api]: 'read' } });
     const svc = await app.admin.clients.register({ type: 'service', clientId: randomName('svc'), resources: { [api]: 'read' }, defaultResource: api });

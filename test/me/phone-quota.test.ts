@@ -2,6 +2,7 @@
 // getuserphonenumber answers that it is used up (45009 there), the client gets a distinct error —
 // `phone_quota_exhausted` — and the operator an audit entry, instead of a generic server_error.
 import { describe, expect, it } from 'vitest';
+import { scrape, valueOf } from '../support/prometheus-text.ts';
 import { startTestApp } from '../support/test-app.ts';
 import { countLoginRows } from '../support/wechat-fixtures.ts';
 import { callMe, setUpUserApp, signIn } from './me-fixtures.ts';
@@ -36,5 +37,20 @@ describe('phone-number quota used up (issue 17 #6)', () => {
     expect(await countLoginRows(app)).toEqual(before);
     // The advice works: the same user logs in without the phone code.
     expect((await signIn(mp, 'dai', 'openid phone')).sub).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('counts each refusal in wxbridge_phone_quota_exhausted_total for the operator, at /me/phone and at login', async () => {
+    const app = await startTestApp({ env: { WXBRIDGE_METRICS_PORT: '0' } });
+    const metricsUrl = app.metricsUrl() ?? '';
+    const mp = await setUpUserApp(app);
+    const user = await signIn(mp, 'fan');
+    const before = valueOf((await scrape(metricsUrl)).samples, 'wxbridge_phone_quota_exhausted_total');
+    app.wechat.injectFault(quotaUsedUp);
+    await callMe(app, 'POST', '/me/phone', { token: user.accessToken, body: { code: app.wechat.issuePhoneCode({ appId: mp.appId, user: 'fan' }).code } });
+    app.wechat.injectFault(quotaUsedUp);
+    await mp.post({ code: mp.code('gu'), scope: 'openid phone', phone_code: app.wechat.issuePhoneCode({ appId: mp.appId, user: 'gu' }).code });
+
+    expect(before).toBe(0);
+    expect(valueOf((await scrape(metricsUrl)).samples, 'wxbridge_phone_quota_exhausted_total')).toBe(2);
   });
 });

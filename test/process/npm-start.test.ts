@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createProcessWorkspace, isAlive, postmasterPid, publishedKeys, waitUntilServing, type WxbridgeProcess } from '../support/wxbridge-process.ts';
@@ -17,9 +18,14 @@ async function startServing(dataDir: string, extra: Record<string, string> = {})
 
 const kidsOf = async (proc: WxbridgeProcess): Promise<string[]> => (await publishedKeys(proc)).map((key) => key.kid).sort();
 
-function canConnect(baseUrl: string): Promise<boolean> {
+/** An IPv4 address of this machine other than loopback, if it has one. */
+function externalIPv4(): string | undefined {
+  return Object.values(networkInterfaces()).flat().find((address) => address?.family === 'IPv4' && !address.internal)?.address;
+}
+
+function canConnect(baseUrl: string, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(Number(new URL(baseUrl).port), '127.0.0.1');
+    const socket = connect(Number(new URL(baseUrl).port), host);
     socket.once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => { resolve(false); });
   });
@@ -33,6 +39,19 @@ describe('npm start (separate process, embedded PostgreSQL)', { timeout: 120_000
     const proc = await startServing(workspace.dataDir());
     const keys = await publishedKeys(proc);
     expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'RS256']);
+  });
+
+  // Issue #15 finding 8: a development instance (sandbox on, generated keys) is not for the network.
+  it.skipIf(externalIPv4() === undefined)('listens on loopback only in development, on every interface with WXBRIDGE_HOST=0.0.0.0', async () => {
+    const external = externalIPv4() ?? '';
+    const dataDir = await workspace.preparedDataDir();
+    const local = await startServing(dataDir);
+    expect(await canConnect(local.baseUrl)).toBe(true);
+    expect(await canConnect(local.baseUrl, external)).toBe(false);
+    local.child.kill('SIGTERM');
+    await local.exited;
+    const everywhere = await startServing(dataDir, { WXBRIDGE_HOST: '0.0.0.0' });
+    expect(await canConnect(everywhere.baseUrl, external)).toBe(true);
   });
 
   it('exits 0 on SIGTERM and stops its embedded PostgreSQL', async () => {

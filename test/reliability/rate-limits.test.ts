@@ -152,3 +152,77 @@ describe('rate-limit counters shared by every instance', () => {
     await expectSharedLimit({ REDIS_URL: process.env['REDIS_URL'] ?? '', WXBRIDGE_REDIS_KEY_PREFIX: `wxbridge-test-${randomBytes(4).toString('hex')}:` });
   });
 });
+
+/** A login with a made-up, code-shaped wx.login() code (issue #15 finding 7a), from `ip` when given. */
+function madeUpCodeLogin(app: TestApp, clientId: string, ip?: string): { code: string; answer: Promise<RawAnswer> } {
+  const code = randomBytes(16).toString('hex');
+  const answer = rawRequest(`${app.baseUrl}/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(ip === undefined ? {} : { 'x-forwarded-for': ip }) },
+    body: new URLSearchParams({ grant_type: 'urn:wxbridge:params:oauth:grant-type:wechat-code', client_id: clientId, code }),
+  });
+  return { code, answer };
+}
+
+describe('failed WeChat code exchanges (issue #15 finding 7a), limited by default', () => {
+  it('refuses made-up codes from one address after 20 failures, without calling WeChat; successful logins do not count', async () => {
+    const app = await startTestApp({ env: LONG_WINDOW });
+    const [mp, other] = [await setUpMiniProgram(app), await setUpMiniProgram(app)];
+    atWindowStart(app, WINDOW_S);
+    for (let i = 0; i < 25; i += 1) await mp.login(`user-${String(i)}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i += 1) statuses.push((await madeUpCodeLogin(app, mp.clientId).answer).status);
+    const over = madeUpCodeLogin(app, mp.clientId);
+    const refused = await over.answer;
+    const otherClient = madeUpCodeLogin(app, other.clientId);
+
+    expect(statuses).toEqual(Array<number>(20).fill(400));
+    expectRateLimited(refused, WINDOW_S);
+    expect(codeExchanges(app, over.code)).toBe(0);
+    // The address is what is limited: another client's made-up code from it is refused too, and WeChat not asked.
+    expectRateLimited(await otherClient.answer, WINDOW_S);
+    expect(codeExchanges(app, otherClient.code)).toBe(0);
+  });
+
+  it('refuses made-up codes for one client from many addresses after its own limit; other clients are unaffected', async () => {
+    const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_TRUST_PROXY: '1', WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT: '6' } });
+    const [mp, other] = [await setUpMiniProgram(app), await setUpMiniProgram(app)];
+    atWindowStart(app, WINDOW_S);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await madeUpCodeLogin(app, mp.clientId, `198.51.100.${String(i + 1)}`).answer).status);
+    const over = madeUpCodeLogin(app, mp.clientId, '198.51.100.99');
+
+    expect(statuses).toEqual(Array<number>(6).fill(400));
+    expectRateLimited(await over.answer, WINDOW_S);
+    expect(codeExchanges(app, over.code)).toBe(0);
+    expect((await madeUpCodeLogin(app, other.clientId, '198.51.100.99').answer).status).toBe(400);
+    await other.login('fine');
+  });
+});
+
+describe('failed client authentications keyed per address and client (issue #15 finding 7b)', () => {
+  it('stops the guesser of one client, not other clients from the same address; unknown ids have their own bucket', async () => {
+    const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_TRUST_PROXY: '1' } });
+    const [a, b] = [await serviceClient(app), await serviceClient(app)];
+    atWindowStart(app, WINDOW_S);
+    const guesses: number[] = [];
+    for (let i = 0; i < 25; i += 1) guesses.push((await clientCredentials(app, a.clientId, randomBytes(16).toString('hex'), '203.0.113.50')).status);
+    const unknown: number[] = [];
+    for (let i = 0; i < 25; i += 1) unknown.push((await clientCredentials(app, randomName('nobody'), 'x', '203.0.113.50')).status);
+
+    expect(guesses).toEqual([...Array<number>(20).fill(401), ...Array<number>(5).fill(429)]);
+    expect(unknown).toEqual([...Array<number>(20).fill(401), ...Array<number>(5).fill(429)]);
+    expect((await clientCredentials(app, a.clientId, a.secret, '203.0.113.50')).status).toBe(429);
+    expect((await clientCredentials(app, b.clientId, b.secret, '203.0.113.50')).status).toBe(200);
+    expect((await clientCredentials(app, b.clientId, randomBytes(16).toString('hex'), '203.0.113.50')).status).toBe(401);
+  });
+
+  it('counts IPv6 addresses per /64', async () => {
+    const app = await startTestApp({ env: { ...LONG_WINDOW, WXBRIDGE_TRUST_PROXY: '1', WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP: '5' } });
+    const svc = await serviceClient(app);
+    atWindowStart(app, WINDOW_S);
+    for (let i = 0; i < 5; i += 1) expect((await clientCredentials(app, svc.clientId, 'wrong', `2001:db8:0:7::${String(i + 1)}`)).status).toBe(401);
+
+    expectRateLimited(await clientCredentials(app, svc.clientId, svc.secret, '2001:db8:0:7:ffff:1:2:3'), WINDOW_S);
+    expect((await clientCredentials(app, svc.clientId, svc.secret, '2001:db8:0:8::1')).status).toBe(200);
+  });
+});

@@ -47,12 +47,20 @@ describe('POST /token grant_type=client_credentials', () => {
     expect(response.expires_in).toBeGreaterThanOrEqual(599);
   });
 
-  it('grants only the scopes the client is registered for', async () => {
-    const { app, config } = await serviceClient();
-    const response = await oidc.clientCredentialsGrant(config, { scope: 'read write' });
-    expect(response.scope).toBe('read');
-    const { payload } = await verify(app, response.access_token);
-    expect(payload['scope']).toBe('read');
+  it('refuses a scope the client is not registered for with 400 invalid_scope (issue #15 finding 8)', async () => {
+    const { config } = await serviceClient();
+    await expect(oidc.clientCredentialsGrant(config, { scope: 'read write' }))
+      .rejects.toMatchObject({ status: 400, error: 'invalid_scope', error_description: 'requested scope is not allowed for this client' });
+  });
+
+  it('refuses `admin` for a client registered without it, instead of dropping it (issue #15 finding 8)', async () => {
+    const { app } = await serviceClient();
+    const other = await app.admin.clients.register({ type: 'service', clientId: 'svc-reader', resources: { [API]: 'read' }, defaultResource: API });
+    const config = await discover(app.issuer, 'svc-reader', other.clientSecret ?? '');
+    await expect(oidc.clientCredentialsGrant(config, { scope: 'admin' })).rejects.toMatchObject({ status: 400, error: 'invalid_scope', error_description: 'requested scope is not allowed for this client' });
+    await expect(oidc.clientCredentialsGrant(config, { scope: 'read nonexistent' })).rejects.toMatchObject({ status: 400, error: 'invalid_scope', error_description: 'requested scope is not allowed for this client' });
+    const granted = await oidc.clientCredentialsGrant(config, { scope: 'read' });
+    expect(granted.scope).toBe('read');
   });
 
   it('refuses a resource the client is not registered for with 400 invalid_target', async () => {

@@ -35,7 +35,7 @@ describe('resolveLoginScope', () => {
     expect(resolve({ requestedResource: OTHER })).toEqual({ resource: OTHER, oidcScopes: ['openid', 'profile', 'offline_access'], resourceScopes: [] });
   });
 
-  it('refuses OIDC scopes the client is not registered for, naming them', () => {
+  it('refuses OIDC scopes the client is not registered for, without naming them', () => {
     const refusal = (() => {
       try {
         resolve({ requestedScope: 'openid phone wechat' });
@@ -45,7 +45,9 @@ describe('resolveLoginScope', () => {
       return undefined;
     })();
     expect(refusal).toBeInstanceOf(errors.InvalidScope);
-    expect(refusal).toMatchObject({ error: 'invalid_scope', scope: 'phone wechat' });
+    // Never the refused values (issue #15 finding 8): a secret pasted into scope must not come back.
+    expect(refusal).toMatchObject({ error: 'invalid_scope', error_description: 'requested scope is not allowed for this client' });
+    expect((refusal as { scope?: unknown }).scope).toBeUndefined();
   });
 
   it('names only the OIDC scopes it refuses, never an unknown value (npm run fuzz found a client secret sent as scope echoed back)', () => {
@@ -61,7 +63,8 @@ describe('resolveLoginScope', () => {
     expect(refusal(`openid ${secret}`)).toBeInstanceOf(errors.InvalidScope);
     expect(JSON.stringify(refusal(`openid ${secret}`))).not.toContain(secret);
     expect(refusal(`openid ${secret}`)).toMatchObject({ scope: undefined });
-    expect(refusal(`phone ${secret} admin`)).toMatchObject({ error: 'invalid_scope', scope: 'phone' });
+    expect(JSON.stringify(refusal(`phone ${secret} admin`))).not.toContain(secret);
+    expect(refusal(`phone ${secret} admin`)).toMatchObject({ error: 'invalid_scope', scope: undefined });
   });
 
   it('refuses API scopes the client may not obtain for that resource, or for no resource at all', () => {

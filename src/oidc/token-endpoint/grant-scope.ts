@@ -7,6 +7,7 @@
 import { errors } from 'oidc-provider';
 import { OIDC_SCOPES } from '../../clients/client-metadata.ts';
 import type { ResourceAccess } from '../../clients/client-registry.ts';
+import { refusedScopeError } from './refused-scope.ts';
 
 export interface LoginScope {
   readonly resource: string | undefined;
@@ -33,13 +34,7 @@ export function resolveLoginScope(input: {
   const isOidc = (scope: string): boolean => (OIDC_SCOPES as readonly string[]).includes(scope);
   const refused = requested.filter((scope) => (isOidc(scope) ? !allowedOidcScopes.includes(scope) : !allowedResourceScopes.includes(scope)));
   if (refused.length > 0) {
-    // The answer names only refused OIDC scopes (known words): any other value is the caller's input
-    // reflected, and callers do send secrets as scope by mistake (RFC 6749 §5.2 makes `scope` optional).
-    const named = refused.filter(isOidc).join(' ');
-    const refusal = new errors.InvalidScope('requested scope is not allowed for this client', named);
-    // oidc-provider leaves an undefined `scope` out of the answer (its typings want a string).
-    if (named === '') Object.assign(refusal, { scope: undefined });
-    throw refusal;
+    throw refusedScopeError();
   }
   return { resource, oidcScopes: requested.filter(isOidc), resourceScopes: requested.filter((s) => !isOidc(s)) };
 }

@@ -14,6 +14,7 @@ import { createTokenIssuer } from '../oidc-provider-seam.ts';
 import { resolveLoginScope } from './grant-scope.ts';
 import { toOAuthError } from './wechat-grant-errors.ts';
 import type { LoginAccountMemo } from './login-account-memo.ts';
+import type { FailedCodeLimit } from './rate-limit-guards.ts';
 
 export const WECHAT_GRANT_PARAMETERS = ['code', 'scope', 'resource', 'phone_code'] as const;
 
@@ -40,7 +41,12 @@ export interface WeChatGrantDeps {
   readonly signedIn?: Pick<LoginAccountMemo, 'remember'>;
   /** WeChat apps whose logins are refused before WeChat is called, with the description to answer. */
   readonly dormantApps?: ReadonlyMap<string, string>;
+  /** Failed code exchanges per address and client (issue #15 finding 7a); absent: not limited. */
+  readonly failedCodes?: FailedCodeLimit;
 }
+
+/** WeChat refused a code the caller made up, replayed or let expire: what the failed-code limit counts. */
+const REFUSED_CODES = new Set(['wechat.code_invalid', 'phone.code_invalid']);
 
 export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): void {
   const issueTokens = createTokenIssuer(provider);
@@ -62,7 +68,10 @@ export function registerWeChatGrant(provider: Provider, deps: WeChatGrantDeps): 
 
     const phoneCode = phoneCodeParam(params['phone_code'], scope.oidcScopes);
 
-    const result = await deps.signIn.signIn({ appId, code, phoneCode, clientId: client.clientId }).catch((error: unknown) => {
+    deps.failedCodes?.before(ctx, client.clientId);
+    const result = await deps.signIn.signIn({ appId, code, phoneCode, clientId: client.clientId }).catch(async (error: unknown) => {
+      const reason = (error as { code?: string }).code;
+      if (reason !== undefined && REFUSED_CODES.has(reason)) await deps.failedCodes?.failed(ctx, client.clientId);
       deps.logger.info({ event: 'login', outcome: 'failed', clientId: client.clientId, reason: (error as { code?: string }).code }, 'WeChat login failed');
       throw toOAuthError(error, ctx, deps.logger);
     });
