@@ -28,6 +28,11 @@ export function createAdminRoles(deps: { em: () => EntityManager; now: () => Dat
       const rows = await queryRows<{ is_admin: boolean }>(deps.em(), sql`select is_admin from accounts where id = ${sub}::uuid and status = 'active'`);
       return rows[0]?.is_admin === true;
     },
+    /** Whether any active account holds the role (the sandbox seeds its admin only when none does). */
+    async anyAdmin(): Promise<boolean> {
+      const rows = await queryRows<{ found: number }>(deps.em(), sql`select 1 as found from accounts where is_admin and status = 'active' limit 1`);
+      return rows.length > 0;
+    },
     grant: (sub: string) => setRole(sub, true),
     revoke: (sub: string) => setRole(sub, false),
     /** A new invitation; the token is returned once and only its hash is kept. */

@@ -74,7 +74,7 @@ export async function startSandbox(deps: {
   clients: Pick<ClientRegistry, 'register'>;
   resourceServers: Pick<ResourceServerRegistry, 'add'>;
   signIn: Pick<WeChatSignIn, 'signIn'>;
-  roles: Pick<AdminRoles, 'grant'>;
+  roles: Pick<AdminRoles, 'grant' | 'anyAdmin'>;
   simulator: SandboxSimulatorRef;
 }): Promise<Sandbox> {
   const { simulator } = deps;
@@ -108,10 +108,13 @@ export async function startSandbox(deps: {
     return MintedCode.parse(await response.json()).code;
   };
 
-  // The simulated user `admin` signs in once, by the ordinary mapping rule (its website and official
-  // account logins share the Open Platform's unionid, so they reach the same account), and holds the role.
-  const { account } = await deps.signIn.signIn({ appId: SANDBOX_APP_ID, code: await mint('codes', { user: SANDBOX_ADMIN_USER }), clientId: SANDBOX_CLIENT_ID });
-  await deps.roles.grant(account.id);
+  // While no account holds the admin role, the simulated user `admin` signs in once, by the ordinary mapping
+  // rule (its website and official account logins share the Open Platform's unionid, so they reach the same
+  // account), and gets it. Only then: every later start (and every worker) leaves WeChat and the roles alone.
+  if (!(await deps.roles.anyAdmin())) {
+    const { account } = await deps.signIn.signIn({ appId: SANDBOX_APP_ID, code: await mint('codes', { user: SANDBOX_ADMIN_USER }), clientId: SANDBOX_CLIENT_ID });
+    await deps.roles.grant(account.id);
+  }
 
   const routes = new Router({ prefix: '/sandbox' });
   routes.post('/wx-login', async (ctx) => {
