@@ -32,6 +32,10 @@ async function showCode(rp: RelyingParty, options: { language?: string; page?: P
   const started = await rp.start();
   await page.goto(started.url);
   await page.locator('[data-method="miniprogram-scan"]').click();
+  // The code, or an error page: a failure says which, instead of a bare locator timeout.
+  await page.locator('img[data-scene], [data-failure]').first().waitFor({ timeout: 60_000 });
+  const failure = await page.locator('[data-failure]').getAttribute('data-failure', { timeout: 1 }).catch(() => null);
+  if (failure !== null) throw new Error(`the scan page failed (${failure}): ${await page.locator('body').innerText()}`);
   const scene = await page.locator('img[data-scene]').getAttribute('data-scene') ?? '';
   return { page, started, scene };
 }
