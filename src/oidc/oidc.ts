@@ -177,7 +177,14 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     provider, issuer: deps.issuer, openBaseUrl: deps.wechatOpenBaseUrl, signIn: deps.signIn, logger,
     configuredApps: () => browserSignInApps(deps.apps, deps.dormantApps),
     states: createWeChatSignInStates({ em: deps.em, clock, ttlSeconds: INTERACTION_TTL_SECONDS }),
-    scan: { tickets: deps.webSignIns, codes: deps.miniProgramCodes },
+    scan: {
+      tickets: deps.webSignIns, codes: deps.miniProgramCodes,
+      async checkScanCode(ip) {
+        const verdict = await rateLimits.checkScanCode(ip);
+        if (verdict.limited) rejected('scan_code');
+        return verdict;
+      },
+    },
   });
 
   // Discovery and JWKS answered from their last rendering until the signing keys change (ADR 0012).
