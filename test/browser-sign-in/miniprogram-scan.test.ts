@@ -194,4 +194,22 @@ describe('scan with the mini-program', { timeout: 90_000 }, () => {
     await expect(openScanAgain(third)).resolves.toMatchObject({ status: 200, failure: null });
     expect(codesMade(app)).toBe(3);
   });
+
+  it('shows the code of the mini-program the client chose, and refuses a choice that is no mini-program app', async () => {
+    const { app, mp } = await arrange();
+    // An appid after any random one: "the first by appid" would not pick it.
+    const chosen = await setUpMiniProgram(app, { appId: 'wxffffffffffffff01', scope: 'openid profile' });
+    app.wechat.registerApp({ appId: chosen.appId, secret: chosen.secret, kind: 'miniprogram', pages: [WEB_SIGN_IN_PAGE] });
+    const rp = await registerRelyingParty(app, { firstParty: true, scope: 'openid', scanAppId: chosen.appId });
+    const { page, started, scene } = await showCode(rp);
+    expect(await queryDatabase<{ app_id: string }>(app, 'select app_id from web_sign_in_tickets')).toEqual([{ app_id: chosen.appId }]);
+    // The first mini-program's users cannot answer it; the chosen one's can.
+    await expect(phoneOf(app, mp, 'uma').confirmWebSignIn(scene)).rejects.toMatchObject({ statusCode: 403, error: 'web_sign_in_wrong_app' });
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(rp.site.callback)), phoneOf(app, chosen, 'uma').confirmWebSignIn(scene)]);
+    await expect(rp.finish(page.url(), started)).resolves.toMatchObject({ token_type: expect.stringMatching(/bearer/i) });
+
+    await expect(registerRelyingParty(app, { scanAppId: 'wx0123456789abcdef' })).rejects.toMatchObject({ code: 'client.invalid_metadata' });
+    const admin = await app.admin.clients.register({ type: 'web', clientId: 'scan-app-admin', redirectUris: ['https://rp.example/cb'], scanAppId: mp.appId });
+    expect(admin.clientId).toBe('scan-app-admin');
+  });
 });
