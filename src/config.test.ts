@@ -41,7 +41,7 @@ describe('loadConfig defaults', () => {
       sandbox: 'auto',
       oidc: { accessTokenTtl: 600, idTokenTtl: 3600, refreshTokenTtl: 2_592_000, cleanupIntervalMs: 60_000 },
       log: { level: 'info' },
-      rateLimit: { windowSeconds: 60, perClient: 0, perIp: 0, authFailuresPerIp: 20, failedCodesPerIp: 20, failedCodesPerClient: 600, redisUrl: undefined, redisKeyPrefix: 'wxbridge:' },
+      rateLimit: { windowSeconds: 60, perClient: 0, perIp: 0, authFailuresPerIp: 20, failedCodesPerIp: 20, failedCodesPerClient: 600, scanCodesPerIp: 30, redisUrl: undefined, redisKeyPrefix: 'wxbridge:' },
       metrics: { port: undefined, host: '127.0.0.1' },
       tracing: { otlpEndpoint: undefined, serviceName: 'wxbridge' },
     } satisfies Config);
@@ -103,6 +103,7 @@ describe('loadConfig overrides', () => {
     ['WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP', '0', (c) => c.rateLimit.authFailuresPerIp, 0],
     ['WXBRIDGE_HOST', '0.0.0.0', (c) => c.http.host, '0.0.0.0'],
     ['WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP', '0', (c) => c.rateLimit.failedCodesPerIp, 0],
+    ['WXBRIDGE_RATE_LIMIT_SCAN_CODES_PER_IP', '5', (c) => c.rateLimit.scanCodesPerIp, 5],
     ['WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT', '5000', (c) => c.rateLimit.failedCodesPerClient, 5000],
     ['REDIS_URL', 'redis://127.0.0.1:6379/2', (c) => c.rateLimit.redisUrl, 'redis://127.0.0.1:6379/2'],
     ['WXBRIDGE_REDIS_KEY_PREFIX', 'shop:', (c) => c.rateLimit.redisKeyPrefix, 'shop:'],
@@ -120,7 +121,7 @@ describe('loadConfig overrides', () => {
       'WXBRIDGE_ID_TOKEN_TTL', 'WXBRIDGE_REFRESH_TOKEN_TTL', 'WXBRIDGE_CLEANUP_INTERVAL_MS', 'WXBRIDGE_KEY_RELOAD_INTERVAL_MS',
       'WXBRIDGE_ADMIN_TOKEN_TTL', 'WXBRIDGE_SHUTDOWN_TIMEOUT_MS', 'WXBRIDGE_LOG_LEVEL', 'WXBRIDGE_WORKERS', 'WXBRIDGE_LOOKUP_CACHE_TTL_MS',
       'WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS', 'WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS', 'WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'WXBRIDGE_TRUST_PROXY',
-      'WXBRIDGE_RATE_LIMIT_WINDOW_S', 'WXBRIDGE_RATE_LIMIT_PER_CLIENT', 'WXBRIDGE_RATE_LIMIT_PER_IP', 'WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP', 'WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP', 'WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT', 'WXBRIDGE_HOST',
+      'WXBRIDGE_RATE_LIMIT_WINDOW_S', 'WXBRIDGE_RATE_LIMIT_PER_CLIENT', 'WXBRIDGE_RATE_LIMIT_PER_IP', 'WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP', 'WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP', 'WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT', 'WXBRIDGE_RATE_LIMIT_SCAN_CODES_PER_IP', 'WXBRIDGE_HOST',
       'REDIS_URL', 'WXBRIDGE_REDIS_KEY_PREFIX', 'WXBRIDGE_METRICS_PORT', 'WXBRIDGE_METRICS_HOST', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME']);
     expect([...CONFIG_VARIABLES].sort()).toEqual([...tested].sort());
   });

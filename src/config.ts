@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   // Failed WeChat code exchanges (issue #15 finding 7a): on by default, far above what a real mini-program meets.
   WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP: integer(0, 1_000_000).default(20),
   WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT: integer(0, 100_000_000).default(600),
+  WXBRIDGE_RATE_LIMIT_SCAN_CODES_PER_IP: integer(0, 1_000_000).default(30),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL is required' }).optional().describe('Redis for the rate-limit counters; unset: PostgreSQL'),
   WXBRIDGE_REDIS_KEY_PREFIX: z.string().min(1).max(64).default('wxbridge:'),
   // Operations (design.md §9): metrics on their own listener, never the public port; traces only when asked for.
@@ -114,6 +115,8 @@ export interface RateLimitConfig {
   /** Failed WeChat code exchanges per address and per client. */
   readonly failedCodesPerIp: number;
   readonly failedCodesPerClient: number;
+  /** Mini-program codes minted for web sign-in pages per address (each one a getwxacodeunlimit call). */
+  readonly scanCodesPerIp: number;
   /** Counters in Redis when set, else in PostgreSQL. */
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
@@ -209,6 +212,7 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       authFailuresPerIp: e.WXBRIDGE_RATE_LIMIT_AUTH_FAILURES_PER_IP,
       failedCodesPerIp: e.WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_IP,
       failedCodesPerClient: e.WXBRIDGE_RATE_LIMIT_FAILED_CODES_PER_CLIENT,
+      scanCodesPerIp: e.WXBRIDGE_RATE_LIMIT_SCAN_CODES_PER_IP,
       redisUrl: e.REDIS_URL,
       redisKeyPrefix: e.WXBRIDGE_REDIS_KEY_PREFIX,
     },

@@ -46,6 +46,11 @@ const browserClientFields = {
   resources: Resources,
   defaultResource: ResourceUri.optional(),
   idTokenSigningAlg: z.enum(SIGNING_ALGORITHMS).default('ES256'),
+  /**
+   * The mini-program whose code this client's sign-in page shows for "scan with the mini-program"
+   * (issue #13); absent: the first mini-program app by appid. Must be a configured mini-program app.
+   */
+  scanAppId: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex characters').optional(),
 };
 
 /** A confidential web application (server side): client_secret_basic, the secret printed once. */
@@ -98,6 +103,7 @@ export function toProviderMetadata(input: ParsedClientInput): Record<string, unk
       scope: input.scope,
       id_token_signed_response_alg: input.idTokenSigningAlg,
       wxbridge_first_party: input.firstParty,
+      ...(input.scanAppId === undefined ? {} : { wxbridge_scan_appid: input.scanAppId }),
     };
   }
   return {
@@ -137,6 +143,7 @@ export function toClientInput(row: {
 
 function toBrowserClientInput(metadata: Record<string, unknown>, common: { clientId: string; resources: Record<string, string>; defaultResource?: string }): ParsedClientInput {
   const name = metadata['client_name'];
+  const scanAppId = metadata['wxbridge_scan_appid'];
   return {
     type: metadata['token_endpoint_auth_method'] === 'none' ? 'spa' : 'web',
     ...common,
@@ -146,6 +153,7 @@ function toBrowserClientInput(metadata: Record<string, unknown>, common: { clien
     firstParty: metadata['wxbridge_first_party'] === true,
     scope: text(metadata['scope'], 'openid'),
     idTokenSigningAlg: metadata['id_token_signed_response_alg'] === 'RS256' ? 'RS256' : 'ES256',
+    ...(typeof scanAppId === 'string' ? { scanAppId } : {}),
   };
 }
 

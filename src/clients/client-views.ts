@@ -10,6 +10,8 @@ export interface ClientView {
   readonly redirectUris: readonly string[];
   readonly postLogoutRedirectUris: readonly string[];
   readonly firstParty: boolean;
+  /** Browser clients: the mini-program whose code their sign-in page shows (null: the first by appid). */
+  readonly scanAppId: string | null;
   readonly wechatAppId: string | null;
   /** OIDC scopes (mini-program and browser clients); API scopes are per resource in `resources`. */
   readonly scope: string | null;
@@ -33,6 +35,7 @@ export function toClientView(row: Client, now: Date): ClientView {
     redirectUris: input.type === 'web' || input.type === 'spa' ? input.redirectUris : [],
     postLogoutRedirectUris: input.type === 'web' || input.type === 'spa' ? input.postLogoutRedirectUris : [],
     firstParty: (input.type === 'web' || input.type === 'spa') && input.firstParty,
+    scanAppId: input.type === 'web' || input.type === 'spa' ? (input.scanAppId ?? null) : null,
     resources: row.resourceScopes,
     defaultResource: row.defaultResource ?? null,
     credentials: row.secretHashes

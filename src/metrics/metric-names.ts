@@ -28,7 +28,7 @@ export const TOKEN_FAILURE_REASONS = [
   'invalid_scope', 'invalid_target', 'temporarily_unavailable', 'server_error', 'other',
 ] as const;
 /** The rate limits of docs/decisions/0013, plus WeChat's own code-exchange limit (45011). */
-export const RATE_LIMITS = ['client', 'ip', 'auth_failure', 'failed_code', 'code_exchange'] as const;
+export const RATE_LIMITS = ['client', 'ip', 'auth_failure', 'failed_code', 'code_exchange', 'scan_code'] as const;
 export const DB_POOL_STATES = ['idle', 'used', 'waiting'] as const;
 export const SIGNING_KEY_STATES = ['pending', 'signing', 'retired'] as const;
 const BOOLEAN = ['true', 'false'] as const;

@@ -49,9 +49,12 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
     scopes: [...OIDC_SCOPES],
     claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
     extraClientMetadata: {
-      properties: ['wechat_appid', 'wxbridge_first_party'],
+      properties: ['wechat_appid', 'wxbridge_first_party', 'wxbridge_scan_appid'],
       validator(_ctx, key, value) {
         if (key === 'wxbridge_first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('wxbridge_first_party must be a boolean');
+        if (key === 'wxbridge_scan_appid' && value !== undefined && (typeof value !== 'string' || !/^wx[0-9a-f]{16}$/.test(value))) {
+          throw new Error('wxbridge_scan_appid must look like wx + 16 hex characters');
+        }
         if (key === 'wechat_appid' && value !== undefined && (typeof value !== 'string' || !/^wx[0-9a-f]{16}$/.test(value))) {
           throw new Error('wechat_appid must look like wx + 16 hex characters');
         }

@@ -102,11 +102,13 @@ const boundedJwksCaching: ResponseRewrite = (ctx) => {
 /**
  * The WeChat apps the hosted page signs in with: the first website app, the first official account and
  * the first mini-program (by appid). One of each serves every browser client; their Open Platform decides the unionid namespace.
+ * A client may name its own mini-program (`scanAppId`, issue #13); one no longer configured falls back to the first.
  */
-async function browserSignInApps(apps: Pick<WeChatAppRegistry, 'list'>, dormant: ReadonlyMap<string, string>): Promise<ConfiguredApps> {
+async function browserSignInApps(apps: Pick<WeChatAppRegistry, 'list'>, dormant: ReadonlyMap<string, string>, scanAppId?: string): Promise<ConfiguredApps> {
   // A dormant app (the sandbox's, while it is off) is never offered: it would send browsers to real WeChat.
   const all = (await apps.list()).filter((app) => !dormant.has(app.appId));
-  const miniProgram = all.find((app) => app.kind === 'miniprogram');
+  const miniPrograms = all.filter((app) => app.kind === 'miniprogram');
+  const miniProgram = miniPrograms.find((app) => app.appId === scanAppId) ?? miniPrograms[0];
   return {
     website: all.find((app) => app.kind === 'web')?.appId, officialAccount: all.find((app) => app.kind === 'official_account')?.appId,
     miniProgram: miniProgram === undefined ? undefined : { appId: miniProgram.appId, page: miniProgram.webSignInPage },
@@ -175,9 +177,16 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   // 7. the browser's side of the authorization endpoint: hosted sign-in and consent pages (design.md §10).
   const interactions = createInteractionMiddleware({
     provider, issuer: deps.issuer, openBaseUrl: deps.wechatOpenBaseUrl, signIn: deps.signIn, logger,
-    configuredApps: () => browserSignInApps(deps.apps, deps.dormantApps),
+    configuredApps: (scanAppId) => browserSignInApps(deps.apps, deps.dormantApps, scanAppId),
     states: createWeChatSignInStates({ em: deps.em, clock, ttlSeconds: INTERACTION_TTL_SECONDS }),
-    scan: { tickets: deps.webSignIns, codes: deps.miniProgramCodes },
+    scan: {
+      tickets: deps.webSignIns, codes: deps.miniProgramCodes,
+      async checkScanCode(ip) {
+        const verdict = await rateLimits.checkScanCode(ip);
+        if (verdict.limited) rejected('scan_code');
+        return verdict;
+      },
+    },
   });
 
   // Discovery and JWKS answered from their last rendering until the signing keys change (ADR 0012).

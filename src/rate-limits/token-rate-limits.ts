@@ -15,7 +15,7 @@ import { createPostgresCounterStore } from './postgres-counter-store.ts';
 import { createSharedCounters, type CounterStore, type SharedCounters, type WindowCount } from './shared-counters.ts';
 
 /** Which limit refused a request (the `limit` label of wxbridge_rate_limit_rejections_total). */
-export type LimitName = 'ip' | 'client' | 'auth_failure' | 'failed_code';
+export type LimitName = 'ip' | 'client' | 'auth_failure' | 'failed_code' | 'scan_code';
 
 export type Verdict = { readonly limited: false } | { readonly limited: true; readonly retryAfterSeconds: number; readonly limit: LimitName };
 
@@ -35,6 +35,11 @@ export interface TokenRateLimits {
   checkFailedCodes(ip: string, clientId: string): Verdict;
   /** A code WeChat refused (made up, expired or used). */
   recordFailedCode(ip: string, clientId: string): Promise<void>;
+  /**
+   * A mini-program code about to be minted for a web sign-in page from `ip`, counted before WeChat is
+   * called: each is a getwxacodeunlimit call against the app's per-minute frequency limit (issue #13).
+   */
+  checkScanCode(ip: string): Promise<Verdict>;
   close(): Promise<void>;
 }
 
@@ -92,6 +97,9 @@ export function createTokenRateLimits(limits: RateLimitConfig, counters: SharedC
         limits.failedCodesPerIp > 0 ? counters.add(keyOf('failed-codes-ip', addressKey(ip)), 1) : undefined,
         limits.failedCodesPerClient > 0 ? counters.add(keyOf('failed-codes-client', clientId), 1) : undefined,
       ]);
+    },
+    async checkScanCode(ip) {
+      return limits.scanCodesPerIp > 0 ? verdict(await counters.add(keyOf('scan-codes-ip', addressKey(ip)), 1), limits.scanCodesPerIp, 'scan_code') : ALLOWED;
     },
     close: () => counters.close(),
   };

@@ -13,7 +13,7 @@ export const WebSignInTicketSchema = defineEntity({
   properties: {
     digest: p.string().length(64).primary(),
     /** The oidc-provider interaction (and so the browser, through its signed interaction cookie). */
-    interactionUid: p.string().length(64),
+    interactionUid: p.string().length(64).index('web_sign_in_tickets__interaction_uid'),
     /** The mini-program the code was made for: only its clients' users may answer. */
     appId: p.string().length(32),
     clientId: p.string().length(128),
@@ -24,6 +24,12 @@ export const WebSignInTicketSchema = defineEntity({
     expiresAt: p.datetime().index('web_sign_in_tickets__expires_at'),
     /** When the browser completed its interaction with the confirmed ticket (single use). */
     completedAt: p.datetime().nullable(),
+    /**
+     * The code WeChat made for this scene, sealed with a key derived from the scene (which only the
+     * browser's cookie holds): a reload shows it again without another getwxacodeunlimit call (issue #13).
+     */
+    codeType: p.string().length(64).nullable(),
+    codeSealed: p.blob().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -12,6 +12,8 @@ import type { Clock } from '../clock.ts';
 import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
 import { AppError } from '../errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { WeChatImage } from '../wechat/wechat-body.ts';
+import { openCode, sealCode } from './sealed-codes.ts';
 
 /** Issue 13 #3: a scan ticket lives 120 s. */
 export const WEB_SIGN_IN_TICKET_TTL_SECONDS = 120;
@@ -63,6 +65,34 @@ export function createWebSignInTickets(deps: { em: () => EntityManager; clock: C
         values (${digestOf(scene)}, ${ticket.interactionUid}, ${ticket.appId}, ${ticket.clientId}, ${ticket.clientName.slice(0, 256)}, 'pending',
                 ${new Date(deps.clock.now() + WEB_SIGN_IN_TICKET_TTL_SECONDS * 1000)}, ${now()})`);
       return scene;
+    },
+
+    /** Keeps the code WeChat made for `scene`, sealed with it (sealed-codes.ts). */
+    async attachCode(scene: string, image: WeChatImage): Promise<void> {
+      if (!SCENE.test(scene)) return;
+      await executeStatement(deps.em(), sql`
+        update web_sign_in_tickets set code_type = ${image.contentType}, code_sealed = ${sealCode(scene, image.bytes)}
+        where digest = ${digestOf(scene)}`);
+    },
+
+    /** Browser side: the code of this interaction's still open ticket `scene` for `appId`, to show it again; else undefined. */
+    async openCodeFor(scene: string, interactionUid: string, appId: string): Promise<WeChatImage | undefined> {
+      if (!SCENE.test(scene)) return undefined;
+      const rows = await queryRows<{ code_type: string | null; code_sealed: Uint8Array | null }>(deps.em(), sql`
+        select code_type, code_sealed from web_sign_in_tickets
+        where digest = ${digestOf(scene)} and interaction_uid = ${interactionUid} and app_id = ${appId}
+          and status in ('pending', 'scanned') and expires_at > ${now()}`);
+      const row = rows[0];
+      if (row?.code_sealed == null || (row.code_type !== 'image/png' && row.code_type !== 'image/jpeg')) return undefined;
+      const bytes = openCode(scene, row.code_sealed);
+      return bytes === undefined ? undefined : { contentType: row.code_type, bytes };
+    },
+
+    /** How many tickets this interaction has been issued (each cost a WeChat code). */
+    async countFor(interactionUid: string): Promise<number> {
+      const rows = await queryRows<{ n: string | number }>(deps.em(), sql`
+        select count(*) as n from web_sign_in_tickets where interaction_uid = ${interactionUid}`);
+      return Number(rows[0]?.n ?? 0);
     },
 
     /** Browser side: the ticket's status, only for the interaction that issued it (undefined otherwise). */

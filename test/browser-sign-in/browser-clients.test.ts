@@ -5,6 +5,7 @@ import { adminApi } from '../support/admin-api.ts';
 import { runCli } from '../support/cli-process.ts';
 import { startTestApp } from '../support/test-app.ts';
 import { discover } from '../support/oidc-client.ts';
+import { setUpMiniProgram } from '../support/wechat-fixtures.ts';
 
 describe('browser clients in the admin API', () => {
   it('creates a web app with a secret shown once and a public spa, both code-flow only', async () => {
@@ -57,5 +58,20 @@ describe('wxbridge clients add --web | --spa', () => {
     expect(both.stderr).toMatch(/--web and --spa cannot be combined/);
     const missing = await runCli(app, ['clients', 'add', '--id', 'x', '--web']);
     expect(missing.stderr).toMatch(/--redirect-uri is required for a web app \(--web\)/);
+  });
+
+  it('--scan-app names the mini-program app of the client\'s scan sign-in, and refuses an appid that is no mini-program app', { timeout: 60_000 }, async () => {
+    const app = await startTestApp();
+    const mp = await setUpMiniProgram(app);
+    const chosen = await runCli(app, ['clients', 'add', '--id', 'cli-scan', '--web', '--redirect-uri', 'https://a.example/cb', '--scan-app', mp.appId]);
+    expect(chosen.code).toBe(0);
+    expect(await app.admin.clients.show('cli-scan')).toMatchObject({ type: 'web', scanAppId: mp.appId });
+    const unknown = await runCli(app, ['clients', 'add', '--id', 'cli-scan-2', '--spa', '--redirect-uri', 'https://a.example/cb', '--scan-app', 'wx0123456789abcdef']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/scanAppId: wx0123456789abcdef is not a mini-program app/);
+    const api = await adminApi(app);
+    const refused = await api.call('POST', '/clients', { type: 'web', clientId: 'api-scan', redirectUris: ['https://a.example/cb'], scanAppId: 'wx0123456789abcdef' });
+    expect(refused.status).toBe(400);
+    expect((await api.call('GET', '/clients/api-scan')).status).toBe(404);
   });
 });

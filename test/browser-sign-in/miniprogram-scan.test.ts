@@ -14,8 +14,8 @@ const browser = useBrowser();
 const WEB_SIGN_IN_PAGE = 'pages/web-sign-in/index';
 
 /** A mini-program that has published its web sign-in page, and a first-party web client. */
-async function arrange(): Promise<{ app: TestApp; mp: MiniProgram; rp: RelyingParty }> {
-  const app = await startTestApp();
+async function arrange(env: Record<string, string> = {}): Promise<{ app: TestApp; mp: MiniProgram; rp: RelyingParty }> {
+  const app = await startTestApp({ env });
   const mp = await setUpMiniProgram(app, { scope: 'openid profile' });
   app.wechat.registerApp({ appId: mp.appId, secret: mp.secret, kind: 'miniprogram', pages: ['pages/index/index', WEB_SIGN_IN_PAGE] });
   const rp = await registerRelyingParty(app, { firstParty: true, scope: 'openid', name: 'Demo Shop' });
@@ -38,6 +38,16 @@ async function showCode(rp: RelyingParty, options: { language?: string; page?: P
   if (failure !== null) throw new Error(`the scan page failed (${failure}): ${await page.locator('body').innerText()}`);
   const scene = await page.locator('img[data-scene]').getAttribute('data-scene') ?? '';
   return { page, started, scene };
+}
+
+const codesMade = (app: TestApp): number => app.wechat.requests.filter((r) => r.endpoint === 'getwxacodeunlimit').length;
+const sceneOf = async (page: Page): Promise<string> => await page.locator('img[data-scene]').getAttribute('data-scene') ?? '';
+
+/** Goes to the scan page of the interaction open in `page` (as "scan again" does); its status and failure, if any. */
+async function openScanAgain(page: Page) {
+  const uid = new URL(page.url()).pathname.split('/')[2] ?? '';
+  const response = await page.goto(new URL(`/interaction/${uid}/wechat/miniprogram-scan`, page.url()).href);
+  return { status: response?.status(), retryAfter: response?.headers()['retry-after'], failure: await page.locator('[data-failure]').getAttribute('data-failure', { timeout: 1_000 }).catch(() => null) };
 }
 
 const statusOf = (page: Page): Promise<string | null> => page.locator('[data-scan-status]').getAttribute('data-scan-status');
@@ -135,5 +145,75 @@ describe('scan with the mini-program', { timeout: 90_000 }, () => {
     expect(await statusOf(page)).toBe('pending');
     // The rightful user can still answer afterwards.
     await Promise.all([page.waitForURL((url) => url.href.startsWith(rp.site.callback)), phoneOf(app, mp, 'sam').confirmWebSignIn(scene)]);
+  });
+
+  it('shows the same code again on a reload without asking WeChat, and a new one only once the ticket is over, at most 5 per interaction', async () => {
+    const { app, mp, rp } = await arrange();
+    const { page, scene } = await showCode(rp);
+    expect(codesMade(app)).toBe(1);
+    await page.reload();
+    expect(await sceneOf(page)).toBe(scene);
+    expect(codesMade(app)).toBe(1);
+
+    // Expired: "scan again" mints a new ticket and code.
+    app.clock.advance(121_000);
+    await page.locator('[data-scan-status="expired"]').waitFor();
+    await page.locator('[data-action="scan-again"]').click();
+    const second = await sceneOf(page);
+    expect(second).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(second).not.toBe(scene);
+    expect(codesMade(app)).toBe(2);
+
+    // Rejected tickets are over too; the interaction's fifth code is its last.
+    let current = second;
+    for (let made = 3; made <= 5; made += 1) {
+      await phoneOf(app, mp, 'rob').rejectWebSignIn(current);
+      await openScanAgain(page);
+      current = await sceneOf(page);
+      expect(codesMade(app)).toBe(made);
+    }
+    await phoneOf(app, mp, 'rob').rejectWebSignIn(current);
+    await expect(openScanAgain(page)).resolves.toMatchObject({ status: 429, failure: 'throttled' });
+    expect(codesMade(app)).toBe(5);
+  });
+
+  it('limits the codes minted per address: 429 with Retry-After and a clear page, without calling WeChat', async () => {
+    const { app, rp } = await arrange({ WXBRIDGE_RATE_LIMIT_SCAN_CODES_PER_IP: '2' });
+    const first = await showCode(rp, { language: 'en-US,en;q=0.9' });
+    await showCode(rp);
+    expect(codesMade(app)).toBe(2);
+
+    const third = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en-US,en;q=0.9' });
+    await third.goto((await rp.start()).url);
+    await expect(openScanAgain(third)).resolves.toMatchObject({ status: 429, failure: 'throttled', retryAfter: expect.stringMatching(/^[1-9][0-9]*$/) });
+    expect(await third.locator('body').innerText()).toContain('Too many attempts. Please try again shortly.');
+    await saveScreenshot(third, 'web-sign-in-scan-throttled-en');
+    expect(codesMade(app)).toBe(2);
+
+    // A reload of a page already showing its code mints nothing, so it is not refused.
+    await first.page.reload();
+    expect(await sceneOf(first.page)).toBe(first.scene);
+    // The next window allows codes again.
+    app.clock.advance(61_000);
+    await expect(openScanAgain(third)).resolves.toMatchObject({ status: 200, failure: null });
+    expect(codesMade(app)).toBe(3);
+  });
+
+  it('shows the code of the mini-program the client chose, and refuses a choice that is no mini-program app', async () => {
+    const { app, mp } = await arrange();
+    // An appid after any random one: "the first by appid" would not pick it.
+    const chosen = await setUpMiniProgram(app, { appId: 'wxffffffffffffff01', scope: 'openid profile' });
+    app.wechat.registerApp({ appId: chosen.appId, secret: chosen.secret, kind: 'miniprogram', pages: [WEB_SIGN_IN_PAGE] });
+    const rp = await registerRelyingParty(app, { firstParty: true, scope: 'openid', scanAppId: chosen.appId });
+    const { page, started, scene } = await showCode(rp);
+    expect(await queryDatabase<{ app_id: string }>(app, 'select app_id from web_sign_in_tickets')).toEqual([{ app_id: chosen.appId }]);
+    // The first mini-program's users cannot answer it; the chosen one's can.
+    await expect(phoneOf(app, mp, 'uma').confirmWebSignIn(scene)).rejects.toMatchObject({ statusCode: 403, error: 'web_sign_in_wrong_app' });
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(rp.site.callback)), phoneOf(app, chosen, 'uma').confirmWebSignIn(scene)]);
+    await expect(rp.finish(page.url(), started)).resolves.toMatchObject({ token_type: expect.stringMatching(/bearer/i) });
+
+    await expect(registerRelyingParty(app, { scanAppId: 'wx0123456789abcdef' })).rejects.toMatchObject({ code: 'client.invalid_metadata' });
+    const admin = await app.admin.clients.register({ type: 'web', clientId: 'scan-app-admin', redirectUris: ['https://rp.example/cb'], scanAppId: mp.appId });
+    expect(admin.clientId).toBe('scan-app-admin');
   });
 });

@@ -14,7 +14,7 @@ function resolvedModules(redisUrl: string | undefined): string[] {
     registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); resolved.push(result.url); return result; } });
     await import(${JSON.stringify(`${ROOT}src/app.ts`)});
     const { openTokenRateLimits } = await import(${JSON.stringify(`${ROOT}src/rate-limits/token-rate-limits.ts`)});
-    const config = { windowSeconds: 60, perClient: 10, perIp: 10, authFailuresPerIp: 10, failedCodesPerIp: 10, failedCodesPerClient: 10, redisUrl: ${JSON.stringify(redisUrl)}, redisKeyPrefix: 'lazy-modules-test:' };
+    const config = { windowSeconds: 60, perClient: 10, perIp: 10, authFailuresPerIp: 10, failedCodesPerIp: 10, failedCodesPerClient: 10, scanCodesPerIp: 10, redisUrl: ${JSON.stringify(redisUrl)}, redisKeyPrefix: 'lazy-modules-test:' };
     const logger = { warn() {}, error() {}, info() {}, debug() {} };
     const limits = await openTokenRateLimits({ config, em: () => { throw new Error('no database here'); }, logger, clock: { now: () => new Date() } });
     await limits.close();

@@ -56,12 +56,13 @@ export interface RelyingParty {
   finish(landing: string, started: { verifier: string; state: string; nonce: string }): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers>;
 }
 
-export async function registerRelyingParty(app: TestApp, options: { type?: 'web' | 'spa'; firstParty?: boolean; scope?: string; name?: string } = {}): Promise<RelyingParty> {
+export async function registerRelyingParty(app: TestApp, options: { type?: 'web' | 'spa'; firstParty?: boolean; scope?: string; name?: string; scanAppId?: string } = {}): Promise<RelyingParty> {
   const site = await startRelyingPartySite();
   const clientId = randomName(options.type ?? 'web');
   const registered = await app.admin.clients.register({
     type: options.type ?? 'web', clientId, redirectUris: [site.callback], postLogoutRedirectUris: [site.loggedOut],
     firstParty: options.firstParty ?? false, scope: options.scope ?? 'openid profile', ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.scanAppId === undefined ? {} : { scanAppId: options.scanAppId }),
   });
   const config = await discover(app.issuer, clientId, registered.clientSecret);
   return {

@@ -19,7 +19,7 @@ const CreateBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('admin'), clientId: z.string() }),
   ...(['web', 'spa'] as const).map((type) => z.strictObject({
     type: z.literal(type), clientId: z.string(), name: z.string().optional(), redirectUris: z.array(z.string()), postLogoutRedirectUris: z.array(z.string()).optional(),
-    firstParty: z.boolean().optional(), scope: z.string().optional(), resources: Resources.optional(), defaultResource: z.string().optional(), allowUnscopedResources: AllowUnscoped,
+    firstParty: z.boolean().optional(), scanAppId: z.string().optional(), scope: z.string().optional(), resources: Resources.optional(), defaultResource: z.string().optional(), allowUnscopedResources: AllowUnscoped,
   })),
 ]);
 const UpdateBody = z.strictObject({

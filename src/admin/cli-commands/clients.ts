@@ -16,6 +16,7 @@ const describeClient = (c: ClientView): string => [
   ...(c.name === null ? [] : [`  name: ${c.name}`]),
   ...c.redirectUris.map((uri) => `  redirect uri: ${uri}`),
   ...c.postLogoutRedirectUris.map((uri) => `  post-logout redirect uri: ${uri}`),
+  ...(c.scanAppId === null ? [] : [`  scan app: ${c.scanAppId}`]),
   ...(c.type === 'web' || c.type === 'spa' ? [`  consent: ${c.firstParty ? 'skipped (first party)' : 'asked (third party)'}`] : []),
   ...Object.entries(c.resources).map(([uri, scopes]) => `  resource: ${uri} ${scopes}${uri === c.defaultResource ? ' (default)' : ''}`),
   ...c.credentials.map((s) => `  secret issued ${s.createdAt}${s.expiresAt === null ? '' : `, expires ${s.expiresAt}`}`),
@@ -24,7 +25,7 @@ const describeClient = (c: ClientView): string => [
 /** `--resource` and its confirmation, as `clients add` and `clients update` take them. */
 const RESOURCE_OPTIONS = { resource: { type: 'string', multiple: true }, 'allow-unscoped-resource': { type: 'boolean' } } as const;
 /** What `--web` and `--spa` take (design.md §10). */
-const BROWSER_OPTIONS = ['redirect-uri', 'post-logout-redirect-uri', 'first-party', 'name', 'scope', 'resource', 'allow-unscoped-resource'] as const;
+const BROWSER_OPTIONS = ['redirect-uri', 'post-logout-redirect-uri', 'first-party', 'scan-app', 'name', 'scope', 'resource', 'allow-unscoped-resource'] as const;
 const VERSION = { min: 1, max: 999_999_999 };
 const RESOURCE_USAGE = '[--resource <uri>[="a b"]]... [--allow-unscoped-resource]';
 
@@ -50,6 +51,7 @@ async function registerWithScopes(ctx: CommandContext, clientId: string): Promis
     return ctx.services.clients.register({
       type: ctx.values['web'] === true ? 'web' : 'spa', ...common, ...optional('scope', scope), ...optional('name', str(ctx, 'name')),
       redirectUris: list(ctx, 'redirect-uri'), postLogoutRedirectUris: list(ctx, 'post-logout-redirect-uri'), firstParty: ctx.values['first-party'] === true,
+      ...optional('scanAppId', str(ctx, 'scan-app')),
     }, { allowUnscopedResources });
   }
   if (ctx.values['public'] !== true) return ctx.services.clients.register({ type: 'service', ...common }, { allowUnscopedResources });
@@ -58,12 +60,12 @@ async function registerWithScopes(ctx: CommandContext, clientId: string): Promis
 
 export const CLIENT_COMMANDS: Readonly<Record<string, Command>> = {
   'clients add': {
-    usage: `clients add --id <client_id> [--public --app <appid> | --admin | --web|--spa --redirect-uri <uri>... [--post-logout-redirect-uri <uri>]... [--first-party] [--name "..."]] [--scope "..."] ${RESOURCE_USAGE}`,
+    usage: `clients add --id <client_id> [--public --app <appid> | --admin | --web|--spa --redirect-uri <uri>... [--post-logout-redirect-uri <uri>]... [--first-party] [--scan-app <appid>] [--name "..."]] [--scope "..."] ${RESOURCE_USAGE}`,
     summary: 'add a public mini-program client (--public --app), an admin API client (--admin), a browser web app (--web, secret printed once) or single-page app (--spa), or a service client (secret printed once)',
     options: {
       id: { type: 'string' }, app: { type: 'string' }, public: { type: 'boolean' }, admin: { type: 'boolean' }, scope: { type: 'string' }, ...RESOURCE_OPTIONS,
       web: { type: 'boolean' }, spa: { type: 'boolean' }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true },
-      'first-party': { type: 'boolean' }, name: { type: 'string' },
+      'first-party': { type: 'boolean' }, 'scan-app': { type: 'string' }, name: { type: 'string' },
     },
     required: ['id'],
     variants: [

@@ -29,7 +29,8 @@ export interface InteractionRouteDeps {
   /** WeChat's browser origin (WXBRIDGE_WECHAT_OPEN_BASE_URL; the simulator in tests and the sandbox). */
   readonly openBaseUrl: string;
   /** The WeChat apps browsers may sign in with, read per request (an admin change applies at once). */
-  readonly configuredApps: () => Promise<ConfiguredApps>;
+  /** The apps the page signs in with; `scanAppId`: the client's chosen mini-program (issue #13). */
+  readonly configuredApps: (scanAppId?: string) => Promise<ConfiguredApps>;
   readonly signIn: Pick<WeChatSignIn, 'signIn'>;
   readonly states: WeChatSignInStates;
   readonly logger: Logger;
@@ -77,6 +78,13 @@ function createInteractionRoutes(deps: InteractionRouteDeps): Router {
     return undefined;
   }
 
+  /** The apps for this client's page: its chosen mini-program (`wxbridge_scan_appid`), if any. */
+  async function appsFor(clientId: unknown): Promise<ConfiguredApps> {
+    const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
+    const scanAppId = client?.metadata()['wxbridge_scan_appid'];
+    return deps.configuredApps(typeof scanAppId === 'string' ? scanAppId : undefined);
+  }
+
   async function clientName(clientId: unknown): Promise<string> {
     const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
     const name = client?.metadata()['client_name'];
@@ -96,7 +104,7 @@ function createInteractionRoutes(deps: InteractionRouteDeps): Router {
     if (details === undefined) return;
     const name = await clientName(details.params['client_id']);
     if (details.prompt.name === 'login') {
-      const methods = offeredMethods(await deps.configuredApps(), ctx.get('user-agent'));
+      const methods = offeredMethods(await appsFor(details.params['client_id']), ctx.get('user-agent'));
       sendPage(ctx, 200, signInPage({ language: language(ctx), clientName: name, methods: methods.map((method) => ({ method, href: `/interaction/${details.uid}/wechat/${method}` })) }));
       return;
     }
@@ -115,7 +123,7 @@ function createInteractionRoutes(deps: InteractionRouteDeps): Router {
     const details = await interactionOf(ctx);
     if (details === undefined) return;
     const method = ctx.params['method'] as SignInMethod;
-    const apps = await deps.configuredApps();
+    const apps = await appsFor(details.params['client_id']);
     if (method === 'miniprogram-scan' && apps.miniProgram !== undefined && details.prompt.name === 'login') {
       const clientId = String(details.params['client_id']);
       await scan.show(ctx, { uid: details.uid, clientId, clientName: await clientName(clientId), language: language(ctx) }, apps.miniProgram);

@@ -7,7 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'koa';
 import type { MiniProgramCodes } from '../../web-sign-ins/miniprogram-codes.ts';
-import type { TicketStatus, WebSignInTickets } from '../../web-sign-ins/web-sign-in-tickets.ts';
+import type { WeChatImage } from '../../wechat/wechat-body.ts';
+import type { Verdict } from '../../rate-limits/token-rate-limits.ts';
+import { WEB_SIGN_IN_TICKET_TTL_SECONDS, type TicketStatus, type WebSignInTickets } from '../../web-sign-ins/web-sign-in-tickets.ts';
 import type { Logger } from '../../logger.ts';
 import { sendPage } from '../../pages/html.ts';
 import type { PageLanguage } from '../../pages/page-language.ts';
@@ -20,10 +22,19 @@ const LONG_POLL_MS = 20_000;
 const RECHECK_MS = 500;
 const SCENE = /^[A-Za-z0-9_-]{32}$/;
 const OPEN = new Set<TicketStatus>(['pending', 'scanned']);
+/**
+ * Codes one interaction may mint (issue #13): the first, and a few "scan again" after expiry or a
+ * rejection. Each is a getwxacodeunlimit call against the app's per-minute frequency limit.
+ */
+export const MAX_CODES_PER_INTERACTION = 5;
+/** Holds the scene of the interaction's live ticket, so a reload shows the same code (path-scoped to the interaction). */
+const SCENE_COOKIE = 'wxbridge.scan';
 
 export interface ScanDeps {
-  readonly tickets: Pick<WebSignInTickets, 'issue' | 'statusFor' | 'complete'>;
+  readonly tickets: Pick<WebSignInTickets, 'issue' | 'statusFor' | 'complete' | 'attachCode' | 'openCodeFor' | 'countFor'>;
   readonly codes: Pick<MiniProgramCodes, 'codeFor'>;
+  /** The per-address limit on minted codes (WXBRIDGE_RATE_LIMIT_SCAN_CODES_PER_IP), checked before WeChat is called. */
+  readonly checkScanCode: (ip: string) => Promise<Verdict>;
   readonly logger: Logger;
 }
 
@@ -36,24 +47,52 @@ export interface ScanInteraction {
 
 export function createScanHandlers(deps: ScanDeps, fail: (ctx: Context, failure: FailureClass, options: { uid?: string; status?: number; reference?: string | undefined }) => void) {
   return {
-    /** The page with a new ticket's code. */
+    /**
+     * The page with the code of this interaction's live ticket: the same one again on a reload (no WeChat
+     * call); a new one only when there is none (first visit, expired, answered), within the limits.
+     */
     async show(ctx: Context, interaction: ScanInteraction, miniProgram: { appId: string; page: string }): Promise<void> {
       const base = `/interaction/${interaction.uid}`;
-      const scene = await deps.tickets.issue({ interactionUid: interaction.uid, appId: miniProgram.appId, clientId: interaction.clientId, clientName: interaction.clientName });
-      try {
-        const image = await deps.codes.codeFor({ appId: miniProgram.appId, scene, page: miniProgram.page });
+      const render = (scene: string, image: WeChatImage): void => {
         sendPage(ctx, 200, scanPage({
           language: interaction.language, clientName: interaction.clientName, scene,
           image: { contentType: image.contentType, base64: Buffer.from(image.bytes).toString('base64') },
           statusUrl: `${base}/scan/${scene}/status`, completeUrl: `${base}/scan/${scene}/complete`,
           againHref: `${base}/wechat/miniprogram-scan`, methodsHref: base,
         }));
+      };
+      const kept = ctx.cookies.get(SCENE_COOKIE, { signed: true });
+      const keptImage = kept === undefined ? undefined : await deps.tickets.openCodeFor(kept, interaction.uid, miniProgram.appId);
+      if (kept !== undefined && keptImage !== undefined) {
+        render(kept, keptImage);
+        return;
+      }
+      if (await deps.tickets.countFor(interaction.uid) >= MAX_CODES_PER_INTERACTION) {
+        fail(ctx, 'throttled', { uid: interaction.uid });
+        return;
+      }
+      const verdict = await deps.checkScanCode(ctx.ip);
+      if (verdict.limited) {
+        ctx.set('Retry-After', String(verdict.retryAfterSeconds));
+        fail(ctx, 'throttled', { uid: interaction.uid });
+        return;
+      }
+      const scene = await deps.tickets.issue({ interactionUid: interaction.uid, appId: miniProgram.appId, clientId: interaction.clientId, clientName: interaction.clientName });
+      let image: WeChatImage;
+      try {
+        image = await deps.codes.codeFor({ appId: miniProgram.appId, scene, page: miniProgram.page });
       } catch (error) {
         const failure = failureOf(error);
         if (failure === undefined || failure === 'snapshot') throw error;
         deps.logger.warn({ err: error, appId: miniProgram.appId, failure }, 'the mini-program code for a web sign-in could not be made');
         fail(ctx, failure, { uid: interaction.uid, reference: (error as { code?: string }).code });
+        return;
       }
+      await deps.tickets.attachCode(scene, image);
+      ctx.cookies.set(SCENE_COOKIE, scene, {
+        signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: base, maxAge: WEB_SIGN_IN_TICKET_TTL_SECONDS * 1000, overwrite: true,
+      });
+      render(scene, image);
     },
 
     /** Long poll: answers the ticket's state as soon as it differs from `known`, or after LONG_POLL_MS. */

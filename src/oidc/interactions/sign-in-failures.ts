@@ -34,7 +34,8 @@ export function failureOf(error: unknown): SignInFailure | undefined {
 /** 503 for what passes, 400 for what the person can fix by starting again, 500 for our own configuration. */
 export function statusOf(failure: SignInFailure): number {
   switch (failure) {
-    case 'busy': return 429;
+    case 'busy':
+    case 'throttled': return 429;
     case 'unavailable': return 503;
     case 'misconfigured': return 500;
     case 'disabled':

@@ -5,7 +5,7 @@ export type SignInMethod = 'website-qr' | 'official-account' | 'miniprogram-scan
 
 /** What went wrong, as a person can act on it (issue 13 #4: never WeChat's raw errmsg). */
 export type FailureClass =
-  | 'code' | 'blocked' | 'busy' | 'unavailable' | 'misconfigured' | 'disabled' | 'state' | 'session' | 'denied' | 'request';
+  | 'code' | 'blocked' | 'busy' | 'unavailable' | 'misconfigured' | 'disabled' | 'state' | 'session' | 'denied' | 'request' | 'throttled';
 
 export interface PageText {
   readonly signInTitle: string;
@@ -71,6 +71,7 @@ const ZH: PageText = {
     session: '登录会话已过期或不属于此浏览器，请返回应用重新登录。',
     denied: '你已取消微信授权。',
     request: '登录请求无效，请返回应用重新开始。',
+    throttled: '尝试次数过多，请稍后再试。',
   },
   retry: '重新登录',
   backToApp: '返回应用',
@@ -126,6 +127,7 @@ const EN: PageText = {
     session: 'This sign-in session expired or belongs to another browser. Go back to the application and start again.',
     denied: 'You cancelled the WeChat authorization.',
     request: 'The sign-in request is invalid. Go back to the application and start again.',
+    throttled: 'Too many attempts. Please try again shortly.',
   },
   retry: 'Sign in again',
   backToApp: 'Back to the application',
