@@ -1,6 +1,6 @@
 /**
  * A new website / official-account WeChat identity held while its person chooses "link to my existing
- * account" or "create a new account" (issue 17 #2, ADR 00XN): bound to the oidc-provider interaction
+ * account" or "create a new account" (issue 17 #2, ADR 00XN-bind-or-register): bound to the oidc-provider interaction
  * (and so to the browser's signed interaction cookie), never sent to the browser, claimed once, short-lived.
  */
 import { defineEntity, p } from '@mikro-orm/core';

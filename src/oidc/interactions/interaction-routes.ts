@@ -3,7 +3,8 @@
  * the browser to /interaction/:uid whenever it needs a sign-in or a consent; these routes show the
  * hosted page, send the person to WeChat with a single-use `state`, take WeChat's answer, map the
  * identity with the same rule as mini-program logins (src/accounts/), and hand the result back to the
- * provider. Every interaction is looked up through the browser's own signed interaction cookie, so a
+ * provider. A new website / official-account identity, where a mini-program is configured, is first held
+ * for "bind or register" (issue 17 #2, ADR 00XN-bind-or-register). Every interaction is looked up through the browser's own signed interaction cookie, so a
  * link, a state or a code carried to another browser finds nothing (login CSRF, RFC 9700 §4.7).
  */
 import Router from '@koa/router';
