@@ -94,7 +94,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     releases.push(() => oidc.close());
     const housekeeping = startPeriodicTask({
       name: 'expired row cleanup', intervalMs: config.oidc.cleanupIntervalMs, logger,
-      run: async () => { await oidc.deleteExpired(); await services.loginCodes.deleteExpired(); await services.webSignIns.deleteExpired(); await consoleSessions.deleteExpired(); },
+      run: async () => { await oidc.deleteExpired(); await services.loginCodes.deleteExpired(); await services.webSignIns.deleteExpired(); await services.pendingIdentities.deleteExpired(); await consoleSessions.deleteExpired(); },
     });
     releases.push(() => housekeeping.stop());
 

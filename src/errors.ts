@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'account.merge_conflict'
   | 'account.link_refused'
   | 'account.creation_refused'
+  | 'account.identity_new'
   | 'client.not_found'
   | 'client.invalid_metadata'
   | 'client.conflict'

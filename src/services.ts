@@ -39,6 +39,7 @@ import { createWeChatPhoneNumbers } from './wechat-apps/wechat-phone-numbers.ts'
 import { createWeChatClient } from './wechat/wechat-client.ts';
 import { createMiniProgramCodes } from './web-sign-ins/miniprogram-codes.ts';
 import { createWebSignInTickets } from './web-sign-ins/web-sign-in-tickets.ts';
+import { createPendingIdentities } from './web-sign-ins/pending-identities.ts';
 
 export interface ServiceDeps {
   readonly config: Config;
@@ -125,6 +126,8 @@ export function createServices(deps: ServiceDeps) {
     /** "Scan with the mini-program" (issue 13 #3): tickets and the codes that carry them. */
     webSignIns: createWebSignInTickets({ em, clock, audit }),
     miniProgramCodes: createMiniProgramCodes({ tokens: accessTokens, wechat }),
+    /** "Bind or register" (issue 17 #2): new browser identities held for the person's choice. */
+    pendingIdentities: createPendingIdentities({ em, clock }),
     profiles: createProfileEditor({ accounts, audit, now }),
     legacy: createLegacyUserData({ accounts, secretBox }),
     /** The admin API's and the CLI's operations, audited as `system` until `.as(actor)`. */

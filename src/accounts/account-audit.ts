@@ -7,7 +7,7 @@ export interface AccountAuditEntry {
   readonly actor: string;
   readonly action:
     | 'account.phone_verified' | 'account.profile_updated' | 'account.phone_quota_exhausted'
-    | 'account.merged' | 'account.unionid_conflict' | 'account.linked_by_phone' | 'account.phone_link_conflict' | 'account.deleted';
+    | 'account.merged' | 'account.unionid_conflict' | 'account.linked_by_phone' | 'account.link_by_scan' | 'account.phone_link_conflict' | 'account.deleted';
   readonly outcome: 'success' | 'failure';
   /** The error code of a failure. */
   readonly reason?: string;

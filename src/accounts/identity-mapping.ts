@@ -4,7 +4,8 @@
  * the two are merged (the older survives) or the login is refused, per the app's setting (issue 17 #4,
  * docs/decisions/0022); (2) else a unionid already seen in the same Open Platform namespace attaches to
  * that account; (2b) else, where the app enables it, a WeChat-verified phone number held by exactly one
- * account attaches to it (issue 17 #3); (3) else a new account, unless the app creates none (issue 17 #2). Nothing else ever links (no nickname, no
+ * account attaches to it (issue 17 #3); (2c) else the account a browser proved by scanning with the
+ * mini-program, or — held for that choice — nothing yet (issue 17 #2); (3) else a new account, unless the app creates none (issue 17 #2). Nothing else ever links (no nickname, no
  * unverified number). Concurrent logins of one person are serialised by an advisory lock and, as a
  * backstop, the unique (appid, openid) constraint with a retry: N concurrent first logins create one account.
  */
@@ -31,6 +32,13 @@ export interface LoginPolicy {
   readonly verifiedPhone?: string | undefined;
   /** The OAuth client, for the audit entries. */
   readonly clientId: string;
+  /**
+   * Bind or register (issue 17 #2): a login that rules 1–2b attach to no account is not created but
+   * refused with `account.identity_new`, so the browser can offer linking it by scan first.
+   */
+  readonly holdNew?: boolean | undefined;
+  /** Bind by scan (issue 17 #2): the account that proved itself by scan receives an identity rules 1–2b attach nowhere. */
+  readonly linkTo?: string | undefined;
 }
 
 export interface MappedLogin {
@@ -90,6 +98,13 @@ export function createIdentityMapper(deps: { em: () => EntityManager; accounts: 
     return holder.accountId;
   }
 
+  /** Bind by scan: the account the person proved on the phone (issue 17 #2), audited. */
+  function accountByScan(login: WeChatLogin, policy: LoginPolicy, audits: AuditLater[]): string | null {
+    if (policy.linkTo === undefined) return null;
+    audits.push({ actor: policy.clientId, action: 'account.link_by_scan', outcome: 'success', target: policy.linkTo, accountId: policy.linkTo, clientId: policy.clientId, after: { appId: login.appId, via: 'miniprogram_scan' } });
+    return policy.linkTo;
+  }
+
   async function mapInTransaction(em: EntityManager, login: WeChatLogin, policy: LoginPolicy): Promise<Outcome> {
     await accounts.lockLogin(em, login);
     const known = await accounts.findLoginIdentity(em, login);
@@ -104,7 +119,10 @@ export function createIdentityMapper(deps: { em: () => EntityManager; accounts: 
     const union = login.unionId !== undefined && login.openPlatformId !== undefined
       ? await accounts.findAccountIdByUnion(em, login.openPlatformId, login.unionId)
       : null;
-    const existing = union ?? await accountByVerifiedPhone(em, login, policy, audits);
+    const existing = union ?? await accountByVerifiedPhone(em, login, policy, audits) ?? accountByScan(login, policy, audits);
+    if (existing === null && policy.holdNew === true) {
+      throw new AppError('account.identity_new', 'a new WeChat identity: the person chooses to link it to an existing account or create one');
+    }
     if (existing === null && !policy.newAccountsAllowed) {
       throw new AppError('account.creation_refused', 'this app signs in existing accounts only; sign in where the account was created first');
     }
@@ -160,7 +178,7 @@ export function createIdentityMapper(deps: { em: () => EntityManager; accounts: 
 
 /** Nothing to refuse and no phone to link by: rules 2 and 3 alone decide, as the one-statement path does. */
 function isPlainFirstLogin(policy: LoginPolicy): boolean {
-  return policy.newAccountsAllowed && !(policy.linkByVerifiedPhone && policy.verifiedPhone !== undefined);
+  return policy.newAccountsAllowed && policy.holdNew !== true && policy.linkTo === undefined && !(policy.linkByVerifiedPhone && policy.verifiedPhone !== undefined);
 }
 
 function isRetryable(error: unknown): boolean {

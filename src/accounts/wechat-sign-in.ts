@@ -44,8 +44,24 @@ export interface SignInInput {
   readonly clientId?: string | undefined;
 }
 
+/** A new identity, not yet given an account (issue 17 #2): what the browser's choice completes. */
+export interface NewIdentity {
+  readonly appId: string;
+  readonly openId: string;
+  readonly unionId: string | undefined;
+  readonly openPlatformId: string | undefined;
+  readonly profile: Readonly<Record<string, string>> | undefined;
+}
+
 export interface WeChatSignIn {
   signIn(input: SignInInput): Promise<SignInResult>;
+  /**
+   * Bind or register (issue 17 #2): like signIn for a website / official-account code, but a new identity
+   * (no known openid, no unionid or phone match) comes back held, with whether the app may create an account.
+   */
+  signInOrHold(input: SignInInput): Promise<SignInResult | { readonly held: NewIdentity; readonly newAccountsAllowed: boolean }>;
+  /** The person's choice for a held identity: link it to `linkTo` (proved by scan), or create an account. */
+  completeHeld(held: NewIdentity, choice: { readonly linkTo?: string | undefined; readonly clientId: string }): Promise<SignInResult>;
 }
 
 export function sessionKeyContext(appId: string, openId: string): string {
@@ -62,10 +78,19 @@ export function createWeChatSignIn(deps: {
   profiles: Pick<AccountRepository, 'fillProfile'>;
   now: () => Date;
 }): WeChatSignIn {
-  return {
-    async signIn({ appId, code, phoneCode, clientId }) {
-      const app = await deps.apps.findCredentials(appId);
-      if (app === null) throw new AppError('wechat.app_unknown', `client is bound to unknown WeChat app ${appId}`);
+  async function appOf(appId: string) {
+    const app = await deps.apps.findCredentials(appId);
+    if (app === null) throw new AppError('wechat.app_unknown', `client is bound to unknown WeChat app ${appId}`);
+    return app;
+  }
+
+  async function withProfile(account: AccountRecord, profile: Readonly<Record<string, string>> | undefined): Promise<AccountRecord> {
+    return profile === undefined || Object.keys(profile).length === 0 ? account : (await deps.profiles.fillProfile(account.id, profile, deps.now())) ?? account;
+  }
+
+  async function signIn({ appId, code, phoneCode, clientId }: SignInInput, holdNew: boolean): Promise<SignInResult | { held: NewIdentity; newAccountsAllowed: boolean }> {
+    {
+      const app = await appOf(appId);
       // getuserphonenumber exists for mini-programs only (wechat-api §5.1); refused before any code is spent.
       if (phoneCode !== undefined && app.kind !== 'miniprogram') throw new AppError('phone.unsupported', 'phone_code is only for mini-program clients');
       // Claimed before the call: WeChat may burn the code even when its answer is lost (wechat-api §3.3).
@@ -75,23 +100,50 @@ export function createWeChatSignIn(deps: {
       const unionId = app.openPlatformId === null ? undefined : exchanged.unionId;
       // Fetched before anything is written: a WeChat failure here fails the sign-in and leaves nothing behind.
       const profile = exchanged.oauth === undefined ? undefined : await userProfile(deps.wechat, appId, exchanged.openId, exchanged.oauth);
-      const mapped = await deps.identities.mapLogin({
-        appId,
-        openId: exchanged.openId,
-        unionId,
-        openPlatformId: app.openPlatformId ?? undefined,
-        sessionKeyCiphertext: exchanged.sessionKey === undefined ? null : deps.secretBox.seal(exchanged.sessionKey, sessionKeyContext(appId, exchanged.openId)),
-      }, {
-        unionIdConflict: app.unionIdConflict, linkByVerifiedPhone: app.linkByVerifiedPhone, newAccountsAllowed: app.newAccountsAllowed, verifiedPhone: phoneNumber, clientId: clientId ?? `wechat:${appId}`,
-      });
+      let mapped;
+      try {
+        mapped = await deps.identities.mapLogin({
+          appId,
+          openId: exchanged.openId,
+          unionId,
+          openPlatformId: app.openPlatformId ?? undefined,
+          sessionKeyCiphertext: exchanged.sessionKey === undefined ? null : deps.secretBox.seal(exchanged.sessionKey, sessionKeyContext(appId, exchanged.openId)),
+        }, {
+          unionIdConflict: app.unionIdConflict, linkByVerifiedPhone: app.linkByVerifiedPhone, newAccountsAllowed: app.newAccountsAllowed, verifiedPhone: phoneNumber, clientId: clientId ?? `wechat:${appId}`,
+          holdNew: holdNew && exchanged.sessionKey === undefined,
+        });
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'account.identity_new') throw error;
+        // Nothing was written: the identity waits for the person's choice (issue 17 #2).
+        return { held: { appId, openId: exchanged.openId, unionId, openPlatformId: app.openPlatformId ?? undefined, profile }, newAccountsAllowed: app.newAccountsAllowed };
+      }
       if (mapped.account.status !== 'active') throw new AppError('account.disabled', 'the account is disabled');
-      const withProfile = profile === undefined || Object.keys(profile).length === 0
-        ? mapped.account
-        : (await deps.profiles.fillProfile(mapped.account.id, profile, deps.now())) ?? mapped.account;
+      const filled = await withProfile(mapped.account, profile);
       const account = phoneNumber === undefined
-        ? withProfile
+        ? filled
         : await deps.phones.store({ accountId: mapped.account.id, phoneNumber, clientId: clientId ?? `wechat:${appId}`, via: 'login' });
       return { account, created: mapped.created, openId: exchanged.openId, unionId };
+    }
+  }
+
+  return {
+    async signIn(input) {
+      const result = await signIn(input, false);
+      if ('held' in result) throw new Error('a sign-in that holds nothing returned a held identity');
+      return result;
+    },
+    signInOrHold: (input) => signIn(input, true),
+    async completeHeld(held, choice) {
+      const app = await appOf(held.appId);
+      if (choice.linkTo === undefined && !app.newAccountsAllowed) {
+        throw new AppError('account.creation_refused', 'this app signs in existing accounts only; sign in where the account was created first');
+      }
+      const mapped = await deps.identities.mapLogin(
+        { appId: held.appId, openId: held.openId, unionId: held.unionId, openPlatformId: held.openPlatformId, sessionKeyCiphertext: null },
+        { unionIdConflict: app.unionIdConflict, linkByVerifiedPhone: false, newAccountsAllowed: app.newAccountsAllowed, clientId: choice.clientId, linkTo: choice.linkTo },
+      );
+      if (mapped.account.status !== 'active') throw new AppError('account.disabled', 'the account is disabled');
+      return { account: await withProfile(mapped.account, held.profile), created: mapped.created, openId: held.openId, unionId: held.unionId };
     },
   };
 }

@@ -20,11 +20,12 @@ import { WeChatAccessTokenSchema } from '../wechat-apps/wechat-access-token.enti
 import { RateLimitCounterSchema } from '../rate-limits/rate-limit-counter.entity.ts';
 import { ServerSettingSchema } from './server-setting.entity.ts';
 import { WebSignInTicketSchema } from '../web-sign-ins/web-sign-in-ticket.entity.ts';
+import { PendingIdentitySchema } from '../web-sign-ins/pending-identity.entity.ts';
 
 export const ENTITIES = [
   OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
   WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema, RateLimitCounterSchema,
-  LoginCodeSchema, ServerSettingSchema, MergedAccountSchema, WebSignInTicketSchema, AdminInvitationSchema, ConsoleSessionSchema,
+  LoginCodeSchema, ServerSettingSchema, MergedAccountSchema, WebSignInTicketSchema, PendingIdentitySchema, AdminInvitationSchema, ConsoleSessionSchema,
 ];
 
 export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;

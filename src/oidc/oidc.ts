@@ -22,6 +22,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import type { MiniProgramCodes } from '../web-sign-ins/miniprogram-codes.ts';
+import type { PendingIdentities } from '../web-sign-ins/pending-identities.ts';
 import type { WebSignInTickets } from '../web-sign-ins/web-sign-in-tickets.ts';
 import { openTokenRateLimits } from '../rate-limits/token-rate-limits.ts';
 import { createBearerAuthenticator, type AuthenticateBearer } from './bearer-authentication.ts';
@@ -66,6 +67,7 @@ export interface OidcDeps {
   readonly signIn: WeChatSignIn;
   readonly webSignIns: WebSignInTickets;
   readonly miniProgramCodes: MiniProgramCodes;
+  readonly pendingIdentities: PendingIdentities;
   readonly apps: Pick<WeChatAppRegistry, 'list'>;
   /** Where browsers are sent to sign in with WeChat: the configured origin, or the sandbox simulator's. */
   readonly wechatOpenBaseUrl: string;
@@ -187,6 +189,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
         return verdict;
       },
     },
+    pending: deps.pendingIdentities,
   });
 
   // Discovery and JWKS answered from their last rendering until the signing keys change (ADR 0012).

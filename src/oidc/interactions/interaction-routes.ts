@@ -3,7 +3,8 @@
  * the browser to /interaction/:uid whenever it needs a sign-in or a consent; these routes show the
  * hosted page, send the person to WeChat with a single-use `state`, take WeChat's answer, map the
  * identity with the same rule as mini-program logins (src/accounts/), and hand the result back to the
- * provider. Every interaction is looked up through the browser's own signed interaction cookie, so a
+ * provider. A new website / official-account identity, where a mini-program is configured, is first held
+ * for "bind or register" (issue 17 #2, ADR 0027-bind-or-register). Every interaction is looked up through the browser's own signed interaction cookie, so a
  * link, a state or a code carried to another browser finds nothing (login CSRF, RFC 9700 §4.7).
  */
 import Router from '@koa/router';
@@ -22,6 +23,9 @@ import { failureOf, statusOf } from './sign-in-failures.ts';
 import { offeredMethods, wechatAuthorizeUrl, wechatScopeFor, type ConfiguredApps } from './sign-in-methods.ts';
 import type { WeChatSignInStates } from './wechat-sign-in-states.ts';
 import { createScanHandlers, type ScanDeps } from './miniprogram-scan.ts';
+import type { PendingIdentities } from '../../web-sign-ins/pending-identities.ts';
+import { bindPage } from './pages/bind-page.ts';
+import { AppError } from '../../errors.ts';
 
 export interface InteractionRouteDeps {
   readonly provider: Provider;
@@ -31,11 +35,13 @@ export interface InteractionRouteDeps {
   /** The WeChat apps browsers may sign in with, read per request (an admin change applies at once). */
   /** The apps the page signs in with; `scanAppId`: the client's chosen mini-program (issue #13). */
   readonly configuredApps: (scanAppId?: string) => Promise<ConfiguredApps>;
-  readonly signIn: Pick<WeChatSignIn, 'signIn'>;
+  readonly signIn: Pick<WeChatSignIn, 'signInOrHold' | 'completeHeld'>;
   readonly states: WeChatSignInStates;
   readonly logger: Logger;
   /** "Scan with the mini-program": tickets and the codes that carry them. */
   readonly scan: Omit<ScanDeps, 'logger'>;
+  /** Bind or register (issue 17 #2): new identities held for the person's choice, by interaction. */
+  readonly pending: Pick<PendingIdentities, 'hold' | 'claim'>;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -161,8 +167,26 @@ function createInteractionRoutes(deps: InteractionRouteDeps): Router {
     }
     try {
       const clientId = String(details.params['client_id']);
-      const { account } = await deps.signIn.signIn({ appId: trip.appId, code, clientId });
-      await finish(ctx, { login: { accountId: account.id, amr: ['wechat'] } }, false);
+      const apps = await deps.configuredApps();
+      const result = await deps.signIn.signInOrHold({ appId: trip.appId, code, clientId });
+      if (!('held' in result)) {
+        await finish(ctx, { login: { accountId: result.account.id, amr: ['wechat'] } }, false);
+        return;
+      }
+      // Issue 17 #2: a new identity, and the person may already have an account from the mini-program.
+      // Held server-side under this interaction (never in a cookie or URL) while they choose.
+      if (apps.miniProgram === undefined) {
+        const { account } = await deps.signIn.completeHeld(result.held, { clientId });
+        await finish(ctx, { login: { accountId: account.id, amr: ['wechat'] } }, false);
+        return;
+      }
+      await deps.pending.hold(details.uid, result.held);
+      ctx.set('Cache-Control', 'no-store');
+      sendPage(ctx, 200, bindPage({
+        language: language(ctx), clientName: await clientName(clientId),
+        linkHref: `/interaction/${details.uid}/wechat/miniprogram-scan`,
+        createAction: result.newAccountsAllowed ? `/interaction/${details.uid}/bind/create` : undefined,
+      }), [String(details.params['redirect_uri'])]); // form-action: "create" ends in a redirect to the client
     } catch (error) {
       const failure = failureOf(error);
       if (failure === undefined) throw error;
@@ -186,7 +210,33 @@ function createInteractionRoutes(deps: InteractionRouteDeps): Router {
       return;
     }
     const accountId = await scan.complete(ctx, details.uid, ctx.params['scene'] ?? '');
-    if (accountId !== undefined) await finish(ctx, { login: { accountId, amr: ['wechat'] } }, false);
+    if (accountId === undefined) return;
+    // Bind by scan (issue 17 #2): the confirming mini-program account receives the identity this browser holds.
+    const held = await deps.pending.claim(details.uid);
+    if (held !== undefined) await deps.signIn.completeHeld(held, { linkTo: accountId, clientId: String(details.params['client_id']) });
+    await finish(ctx, { login: { accountId, amr: ['wechat'] } }, false);
+  });
+
+  router.post('/:uid/bind/create', async (ctx) => {
+    if (!isSameOrigin(ctx)) {
+      fail(ctx, 'request', { status: 403 });
+      return;
+    }
+    const details = await interactionOf(ctx);
+    if (details === undefined) return;
+    const held = details.prompt.name === 'login' ? await deps.pending.claim(details.uid) : undefined;
+    if (held === undefined) {
+      fail(ctx, 'state', { uid: details.uid });
+      return;
+    }
+    try {
+      const { account } = await deps.signIn.completeHeld(held, { clientId: String(details.params['client_id']) });
+      await finish(ctx, { login: { accountId: account.id, amr: ['wechat'] } }, false);
+    } catch (error) {
+      // The app's setting (issue 17 #2): the page offered no such button; a forged post is refused, nothing written.
+      if (!(error instanceof AppError) || error.code !== 'account.creation_refused') throw error;
+      fail(ctx, 'request', { uid: details.uid, status: 403 });
+    }
   });
 
   router.post('/:uid/consent', async (ctx) => {

@@ -46,7 +46,9 @@ export function toOAuthError(error: unknown, ctx: KoaContextWithOIDC, logger: Lo
     // Issue 17 #4, refuse policy: the identity is fine, linking it is not (docs/decisions/0022).
     case 'account.link_refused': return invalidGrant(DESCRIPTIONS.linkRefused);
     // Issue 17 #2: a per-app setting; nothing is written (the transaction rolls back).
-    case 'account.creation_refused': return invalidGrant(DESCRIPTIONS.creationRefused);
+    case 'account.creation_refused':
+    // Never from the token endpoint (only the browser sign-in holds a new identity); refused like the setting, if ever.
+    case 'account.identity_new': return invalidGrant(DESCRIPTIONS.creationRefused);
     case 'wechat.rate_limited': return temporarilyUnavailableError(ctx, { status: 429, description: DESCRIPTIONS.rateLimited, retryAfterSeconds: retryAfter ?? 60 });
     case 'wechat.unavailable':
     case 'database.unavailable':

@@ -37,6 +37,12 @@ export interface PageText {
   /** What the scan page says in each state of its ticket. */
   readonly scanStatus: Readonly<Record<'pending' | 'scanned' | 'confirmed' | 'rejected' | 'expired' | 'lost', string>>;
   readonly scanAgain: string;
+  readonly bindTitle: string;
+  bindLead(client: string): string;
+  readonly linkExisting: string;
+  readonly linkExistingHint: string;
+  readonly createNew: string;
+  readonly createRefused: string;
 }
 
 /** The states the scan page shows: the ticket's, and `lost` when the page can no longer reach its ticket. */
@@ -96,6 +102,12 @@ const ZH: PageText = {
     lost: '登录状态已失效，请重新开始。',
   },
   scanAgain: '刷新小程序码',
+  bindTitle: '首次使用此微信登录',
+  bindLead: (client) => `这个微信身份还没有关联任何账号。如果你已经在小程序中使用过「${client}」，请关联到已有账号，以免产生两个账号。`,
+  linkExisting: '关联到我的已有账号',
+  linkExistingHint: '使用已登录的小程序扫码确认即可关联。',
+  createNew: '创建新账号',
+  createRefused: '此应用不能创建新账号：请先用小程序扫码，关联到你已有的账号。',
 };
 
 const EN: PageText = {
@@ -152,6 +164,12 @@ const EN: PageText = {
     lost: 'This sign-in is no longer valid. Please start again.',
   },
   scanAgain: 'Get a new code',
+  bindTitle: 'First sign-in with this WeChat',
+  bindLead: (client) => `This WeChat identity is not linked to any account yet. If you already use ${client} in the mini-program, link it to that account so you do not end up with two.`,
+  linkExisting: 'Link to my existing account',
+  linkExistingHint: 'Scan with the mini-program you are signed in to, and confirm there.',
+  createNew: 'Create a new account',
+  createRefused: 'This application does not create new accounts: scan with the mini-program to link to the account you already have.',
 };
 
 export function textFor(language: PageLanguage): PageText {
