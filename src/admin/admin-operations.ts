@@ -142,6 +142,8 @@ export function userOperations(users: AccountAdministration, audited: Audited, w
   });
   return {
     show: (sub: string) => users.show(checked(sub)),
+    /** Issue 14 #3: exact sub, openid, unionid or phone number; at most `limit` accounts. */
+    search: (query: string, limit = 20) => users.search(query, limit),
     disable: (sub: string) => setStatus('user.disable', sub),
     enable: (sub: string) => setStatus('user.enable', sub),
     /** Issue 17 #4: `from`'s identities, phone and profile move to `into`; `from`'s grants are revoked. */

@@ -32,6 +32,35 @@ describe('POST /admin/v1/users/:sub/disable (design.md §6; test-catalogue R-10)
   });
 });
 
+describe('GET /admin/v1/users?q= (issue 14 #3: the console\'s user search)', () => {
+  it('finds an account by its sub, an openid, a unionid or its phone number, exactly, and refuses an empty query', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const mp = await setUpMiniProgram(app);
+    const sub = subOf(await mp.login('gina'));
+    const other = subOf(await mp.login('hank'));
+    const shown = (await api.call('GET', `/users/${sub}`)).body as { identities: { openId: string }[] };
+    const openId = shown.identities[0]?.openId ?? '';
+    await queryDatabase(app, "update wechat_identities set union_id = 'o6_search_union' where account_id = $1", [sub]);
+    await queryDatabase(app, "update accounts set phone_number = '+8613800138000' where id = $1", [other]);
+    const found = async (q: string): Promise<string[]> => {
+      const answer = await api.call('GET', `/users?q=${encodeURIComponent(q)}`);
+      expect(answer.status).toBe(200);
+      return (answer.body as { items: { id: string }[] }).items.map((item) => item.id);
+    };
+    expect(await found(sub)).toEqual([sub]);
+    expect(await found(openId)).toEqual([sub]);
+    expect(await found('o6_search_union')).toEqual([sub]);
+    expect(await found('+8613800138000')).toEqual([other]);
+    expect(await found(openId.slice(0, 5))).toEqual([]);
+    expect((await api.call('GET', `/users?q=${encodeURIComponent(openId)}`)).body).toMatchObject({ items: [{ id: sub, status: 'active', identities: [{ appId: mp.appId, openId }] }], nextCursor: null });
+    const empty = await api.call('GET', '/users?q=');
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ error: 'request.invalid', message: 'q: a sub, openid, unionid or phone number is required' });
+    expect((await api.call('GET', `/users?q=${'x'.repeat(200)}`)).status).toBe(400);
+  });
+});
+
 describe('GET /admin/v1/audit (design.md §6)', () => {
   it('records every login and refresh, successful or not, with client, account and IP', async () => {
     const app = await startTestApp();
