@@ -71,6 +71,14 @@ export function createAccountAdministration(deps: {
       return Promise.all(rows.map((row) => show(row.id)));
     },
     disable: (sub: string) => setStatus(sub, 'disabled'),
+    /**
+     * Sign out everywhere (issue 14 #3): every grant revoked with its refresh and stored access tokens
+     * (`revoked` counts those records); the account stays enabled. JWT access tokens live until their short exp.
+     */
+    async signOut(sub: string): Promise<{ id: string; revoked: number }> {
+      if ((await deps.accounts.findById(sub)) === null) throw await notFound(sub);
+      return { id: sub, revoked: await deps.grants.revokeAccountGrants(sub) };
+    },
     enable: (sub: string) => setStatus(sub, 'active'),
     /** `users merge <from> <into>`: identities, phone and profile moved, `from`'s grants revoked (docs/decisions/0022). */
     merge: (fromAccountId: string, intoAccountId: string) => deps.merger.merge({ fromAccountId, intoAccountId }),

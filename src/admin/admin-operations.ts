@@ -146,6 +146,10 @@ export function userOperations(users: AccountAdministration, audited: Audited, w
     search: (query: string, limit = 20) => users.search(query, limit),
     disable: (sub: string) => setStatus('user.disable', sub),
     enable: (sub: string) => setStatus('user.enable', sub),
+    signOut: (sub: string) => audited({
+      action: 'user.sign_out', target: sub, accountId: UUID.test(sub) ? sub : undefined,
+      run: () => users.signOut(checked(sub)),
+    }),
     /** Issue 17 #4: `from`'s identities, phone and profile move to `into`; `from`'s grants are revoked. */
     merge: (fromSub: string, intoSub: string) => audited({
       action: 'user.merge', target: fromSub, accountId: UUID.test(intoSub) ? intoSub : undefined,

@@ -32,6 +32,29 @@ describe('POST /admin/v1/users/:sub/disable (design.md §6; test-catalogue R-10)
   });
 });
 
+describe('POST /admin/v1/users/:sub/sign-out (issue 14 #3: sign out everywhere)', () => {
+  it('revokes every grant and refresh token of the user, who stays enabled and may sign in again; audited', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const mp = await setUpMiniProgram(app);
+    const tokens = await mp.login('ivy');
+    const sub = subOf(tokens);
+
+    const signedOut = await api.call('POST', `/users/${sub}/sign-out`);
+    expect(signedOut.status).toBe(200);
+    expect(signedOut.body).toMatchObject({ id: sub, revoked: expect.any(Number) as number });
+    expect((signedOut.body as { revoked: number }).revoked).toBeGreaterThanOrEqual(2);
+    const refresh = await postToken(app.baseUrl, { grant_type: 'refresh_token', client_id: mp.clientId, refresh_token: tokens.refresh_token ?? '' });
+    expect(refresh.status).toBe(400);
+    expect(refresh.body['error']).toBe('invalid_grant');
+    expect((await api.call('GET', `/users/${sub}`)).body).toMatchObject({ status: 'active' });
+    expect(subOf(await mp.login('ivy'))).toBe(sub);
+    const audit = (await api.call('GET', `/audit?action=user.sign_out&account_id=${sub}`)).body as AuditPage;
+    expect(audit.items).toMatchObject([{ action: 'user.sign_out', actor: api.clientId, outcome: 'success' }]);
+    expect((await api.call('POST', '/users/00000000-0000-4000-8000-000000000000/sign-out')).status).toBe(404);
+  });
+});
+
 describe('GET /admin/v1/users?q= (issue 14 #3: the console\'s user search)', () => {
   it('finds an account by its sub, an openid, a unionid or its phone number, exactly, and refuses an empty query', async () => {
     const app = await startTestApp();

@@ -50,6 +50,9 @@ export function registerKeyUserAuditRoutes(router: Router, services: AdminServic
   router.post('/users/:sub/enable', async (ctx) => {
     ctx.body = await servicesFor(ctx, services).users.enable(ctx.params['sub'] ?? '');
   });
+  router.post('/users/:sub/sign-out', async (ctx) => {
+    ctx.body = await servicesFor(ctx, services).users.signOut(ctx.params['sub'] ?? '');
+  });
   router.get('/audit', async (ctx) => {
     const filter = parseOrThrow(AuditQuery, {
       action: queryParam(ctx, 'action'), actor: queryParam(ctx, 'actor'), clientId: queryParam(ctx, 'client_id'),
