@@ -1,4 +1,4 @@
-/** /console/users (issue 14 #3): search through GET /admin/v1/users?q=, disable / enable through POST /admin/v1/users/:sub/…. */
+/** /console/users (issue 14 #3): search through GET /admin/v1/users?q=, disable / enable / sign out everywhere through POST /admin/v1/users/:sub/…. */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { sendPage } from '../pages/html.ts';
@@ -37,11 +37,13 @@ export function registerUserPages(router: Router, deps: ConsolePageDeps): void {
     const q = typeof ctx.query['q'] === 'string' ? ctx.query['q'] : undefined;
     const done = ctx.query['done'];
     const text = consoleText(deps.language(ctx));
-    const notice = done === 'disabled' || done === 'enabled' ? { kind: 'done' as const, text: done === 'disabled' ? text.userDisabled : text.userEnabled } : undefined;
+    const words: Record<string, string> = { disabled: text.userDisabled, enabled: text.userEnabled, 'signed-out': text.userSignedOut };
+    const notice = typeof done === 'string' && words[done] !== undefined ? { kind: 'done' as const, text: words[done] } : undefined;
     await render(ctx, request, q, notice);
   });
 
-  for (const action of ['disable', 'enable'] as const) {
+  const DONE = { disable: 'disabled', enable: 'enabled', 'sign-out': 'signed-out' } as const;
+  for (const action of ['disable', 'enable', 'sign-out'] as const) {
     router.post(`/users/:sub/${action}`, async (ctx) => {
       const request = await deps.signedIn(ctx);
       if (request === undefined) return;
@@ -53,7 +55,7 @@ export function registerUserPages(router: Router, deps: ConsolePageDeps): void {
       if (answer.kind === 'ok') {
         // Post/redirect/get: a reload does not repeat the change.
         ctx.status = 303;
-        ctx.redirect(`/console/users?${new URLSearchParams({ q, done: `${action}d` }).toString()}`);
+        ctx.redirect(`/console/users?${new URLSearchParams({ q, done: DONE[action] }).toString()}`);
         return;
       }
       if (await request.refusedAccess(answer)) return;

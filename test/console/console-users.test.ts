@@ -1,5 +1,5 @@
 // The console's Users page (issue 14 #3) driven in Chromium: an admin finds a user by openid, sees their
-// identities per app, disables them (their refresh token stops working, the change is audited under the
+// identities per app, signs them out everywhere, disables them (their refresh token stops working, the change is audited under the
 // admin's sub and the CLI shows it) and enables them again; the API's refusals appear next to the field.
 import { describe, expect, it } from 'vitest';
 import { setUpBrowserApps } from '../support/browser-sign-in.ts';
@@ -13,7 +13,7 @@ import { setUpMiniProgram, subOf } from '../support/wechat-fixtures.ts';
 const browser = useBrowser();
 
 describe('console: users', () => {
-  it('finds a user by openid, disables them (audited, refresh refused, CLI agrees) and enables them again', async () => {
+  it('finds a user by openid, signs them out everywhere, disables them (audited, refresh refused, CLI agrees) and enables them again', async () => {
     const app = await startTestApp();
     await setUpBrowserApps(app);
     const mp = await setUpMiniProgram(app);
@@ -43,6 +43,17 @@ describe('console: users', () => {
     expect(await card.getByRole('row').filter({ hasText: mp.appId }).textContent()).toContain(openId);
     await inBothLanguages(browser(), page, 'console-users-found');
 
+    // Sign out everywhere: the refresh token stops working, the account stays enabled.
+    await page.getByRole('button', { name: `Sign out everywhere ${sub}` }).click();
+    await page.waitForURL((url) => url.searchParams.get('done') === 'signed-out');
+    expect(await page.getByRole('status').textContent()).toContain('signed out of every app');
+    expect(await card.getAttribute('data-status')).toBe('active');
+    const signedOutRefresh = await postToken(app.baseUrl, { grant_type: 'refresh_token', client_id: mp.clientId, refresh_token: tokens.refresh_token ?? '' });
+    expect(signedOutRefresh.status).toBe(400);
+    expect((await app.admin.audit.query({ action: 'user.sign_out', limit: 5 })).items[0]).toMatchObject({ target: sub, actor: adminSub, clientId: 'wxbridge-console', outcome: 'success' });
+    const again = await mp.login('gina');
+    expect(subOf(again)).toBe(sub);
+
     await page.getByRole('button', { name: `Disable ${sub}` }).click();
     await page.waitForURL((url) => url.searchParams.get('done') === 'disabled');
     expect(await page.getByRole('status').textContent()).toContain('disabled and signed out everywhere');
@@ -52,7 +63,7 @@ describe('console: users', () => {
     // What the console changed is what the CLI shows, the user's refresh token stops working, and the
     // change is audited under the admin's own sub through the console's client.
     expect((await runCli(app, ['users', 'show', sub, '--json'])).json()).toMatchObject({ id: sub, status: 'disabled' });
-    const refresh = await postToken(app.baseUrl, { grant_type: 'refresh_token', client_id: mp.clientId, refresh_token: tokens.refresh_token ?? '' });
+    const refresh = await postToken(app.baseUrl, { grant_type: 'refresh_token', client_id: mp.clientId, refresh_token: again.refresh_token ?? '' });
     expect(refresh.status).toBe(400);
     const audit = await app.admin.audit.query({ action: 'user.disable', limit: 5 });
     expect(audit.items[0]).toMatchObject({ target: sub, actor: adminSub, clientId: 'wxbridge-console', outcome: 'success' });

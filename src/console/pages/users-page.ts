@@ -1,4 +1,4 @@
-/** Users (issue 14 #3): search by sub, openid, unionid or phone; each account's identities per app; disable / enable. */
+/** Users (issue 14 #3): search by sub, openid, unionid or phone; each account's identities per app; disable / enable / sign out everywhere. */
 import { escapeHtml } from '../../pages/html.ts';
 import type { PageLanguage } from '../../pages/page-language.ts';
 import { consoleText } from './console-text.ts';
@@ -19,7 +19,7 @@ export interface UsersPage {
   readonly users: readonly UserRow[];
   /** The admin API's refusal of the search, shown next to the search field. */
   readonly queryError?: string | undefined;
-  /** The result of a disable / enable: done, or the API's refusal. */
+  /** The result of a disable / enable / sign-out: done, or the API's refusal. */
   readonly notice?: { readonly kind: 'done'; readonly text: string } | { readonly kind: 'error'; readonly text: string } | undefined;
 }
 
@@ -53,7 +53,10 @@ function userCard(page: UsersPage, user: UserRow): string {
   const disabled = user.status === 'disabled';
   const action = disabled ? 'enable' : 'disable';
   const label = disabled ? text.enableUser : text.disableUser;
-  const form = `<form method="post" action="/console/users/${encodeURIComponent(user.id)}/${action}"><input type="hidden" name="csrf" value="${e(page.csrfToken)}"><input type="hidden" name="q" value="${e(page.query ?? '')}"><button class="button${disabled ? ' primary' : ' danger'}" type="submit" aria-label="${e(`${label} ${user.id}`)}">${e(label)}</button></form>`;
+  const post = (path: string, className: string, name: string, words: string): string => `<form method="post" action="/console/users/${encodeURIComponent(user.id)}/${path}"><input type="hidden" name="csrf" value="${e(page.csrfToken)}"><input type="hidden" name="q" value="${e(page.query ?? '')}"><button class="button${className}" type="submit" aria-label="${e(name)}">${e(words)}</button></form>`;
+  // A disabled account holds no grant (disabling revoked them): nothing to sign out of.
+  const signOut = disabled ? '' : `<div class="actions">${post('sign-out', '', text.signOutUserLabel(user.id), text.signOutUser)}<span class="muted">${e(text.signOutHint)}</span></div>`;
+  const form = post(action, disabled ? ' primary' : ' danger', `${label} ${user.id}`, label);
   const headingId = `user-${user.id}`;
   const identities = user.identities.length === 0
     ? `<p class="empty">${e(text.noIdentities)}</p>`
@@ -65,6 +68,7 @@ ${user.identities.map((identity) => `<tr><td><code>${e(identity.appId)}</code></
 <dl class="facts"><dt>${e(text.userStatus)}</dt><dd><span class="badge ${disabled ? 'off' : 'on'}">${e(text.statuses[user.status] ?? user.status)}</span></dd>
 <dt>${e(text.name)}</dt><dd>${e(user.nickname ?? '—')}</dd><dt>${e(text.phone)}</dt><dd class="mono">${e(user.phoneNumber ?? '—')}</dd></dl>
 ${identities}
+${signOut}
 <div class="actions">${form}<span class="muted">${e(disabled ? text.enableHint : text.disableHint)}</span></div>
 </section>`;
 }
