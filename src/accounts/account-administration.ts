@@ -12,6 +12,8 @@ import type { AccountDeletion } from './account-deletion.ts';
 import type { AccountExporter } from './account-export.ts';
 import type { AccountMerger } from './account-merge.ts';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface GrantRevoker {
   revokeAccountGrants(accountId: string): Promise<number>;
 }
@@ -40,21 +42,43 @@ export function createAccountAdministration(deps: {
     return { ...account, status };
   }
 
+  async function show(sub: string): Promise<AccountView> {
+    const account = await deps.accounts.findById(sub);
+    if (account === null) throw await notFound(sub);
+    const identities = await queryRows<{ app_id: string; open_id: string; union_id: string | null; first_login_at: string | Date; last_login_at: string | Date }>(deps.em(), sql`
+      select app_id, open_id, union_id, first_login_at, last_login_at from wechat_identities where account_id = ${sub}::uuid order by first_login_at`);
+    return {
+      ...account,
+      identities: identities.map((row) => ({
+        appId: row.app_id, openId: row.open_id, unionId: row.union_id,
+        firstLoginAt: new Date(row.first_login_at).toISOString(), lastLoginAt: new Date(row.last_login_at).toISOString(),
+      })),
+    };
+  }
+
   return {
-    async show(sub: string): Promise<AccountView> {
-      const account = await deps.accounts.findById(sub);
-      if (account === null) throw await notFound(sub);
-      const identities = await queryRows<{ app_id: string; open_id: string; union_id: string | null; first_login_at: string | Date; last_login_at: string | Date }>(deps.em(), sql`
-        select app_id, open_id, union_id, first_login_at, last_login_at from wechat_identities where account_id = ${sub}::uuid order by first_login_at`);
-      return {
-        ...account,
-        identities: identities.map((row) => ({
-          appId: row.app_id, openId: row.open_id, unionId: row.union_id,
-          firstLoginAt: new Date(row.first_login_at).toISOString(), lastLoginAt: new Date(row.last_login_at).toISOString(),
-        })),
-      };
+    show,
+    /**
+     * Accounts whose sub, an openid, a unionid or the phone number is exactly `query` (issue 14 #3): exact
+     * matches only, never a pattern, so a search lists no account it does not name.
+     */
+    async search(query: string, limit: number): Promise<AccountView[]> {
+      const sub = UUID.test(query) ? query.toLowerCase() : null;
+      const rows = await queryRows<{ id: string }>(deps.em(), sql`
+        select id from accounts where id = ${sub}::uuid or phone_number = ${query}
+        union select account_id as id from wechat_identities where open_id = ${query} or union_id = ${query}
+        order by id limit ${limit}`);
+      return Promise.all(rows.map((row) => show(row.id)));
     },
     disable: (sub: string) => setStatus(sub, 'disabled'),
+    /**
+     * Sign out everywhere (issue 14 #3): every grant revoked with its refresh and stored access tokens
+     * (`revoked` counts those records); the account stays enabled. JWT access tokens live until their short exp.
+     */
+    async signOut(sub: string): Promise<{ id: string; revoked: number }> {
+      if ((await deps.accounts.findById(sub)) === null) throw await notFound(sub);
+      return { id: sub, revoked: await deps.grants.revokeAccountGrants(sub) };
+    },
     enable: (sub: string) => setStatus(sub, 'active'),
     /** `users merge <from> <into>`: identities, phone and profile moved, `from`'s grants revoked (docs/decisions/0022). */
     merge: (fromAccountId: string, intoAccountId: string) => deps.merger.merge({ fromAccountId, intoAccountId }),

@@ -142,8 +142,14 @@ export function userOperations(users: AccountAdministration, audited: Audited, w
   });
   return {
     show: (sub: string) => users.show(checked(sub)),
+    /** Issue 14 #3: exact sub, openid, unionid or phone number; at most `limit` accounts. */
+    search: (query: string, limit = 20) => users.search(query, limit),
     disable: (sub: string) => setStatus('user.disable', sub),
     enable: (sub: string) => setStatus('user.enable', sub),
+    signOut: (sub: string) => audited({
+      action: 'user.sign_out', target: sub, accountId: UUID.test(sub) ? sub : undefined,
+      run: () => users.signOut(checked(sub)),
+    }),
     /** Issue 17 #4: `from`'s identities, phone and profile move to `into`; `from`'s grants are revoked. */
     merge: (fromSub: string, intoSub: string) => audited({
       action: 'user.merge', target: fromSub, accountId: UUID.test(intoSub) ? intoSub : undefined,

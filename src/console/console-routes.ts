@@ -13,6 +13,7 @@ import { createAdminApiClient, type AdminApiClient } from './admin-api-client.ts
 import { registerAppPages } from './apps-routes.ts';
 import { registerClientPages } from './clients-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
+import { registerUserPages } from './users-routes.ts';
 import { isCsrfTokenValid, type ConsoleSessions, type SignedInSession } from './console-sessions.ts';
 import { authorizationUrl, endSessionUrl, exchangeCode } from './console-sign-in.ts';
 import { readFormBody } from './form-body.ts';
@@ -152,6 +153,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
 
   registerAppPages(router, { signedIn, checkedForm, language });
   registerClientPages(router, { signedIn, checkedForm, language });
+  registerUserPages(router, { signedIn, checkedForm, language });
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;

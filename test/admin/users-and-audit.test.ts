@@ -32,6 +32,58 @@ describe('POST /admin/v1/users/:sub/disable (design.md §6; test-catalogue R-10)
   });
 });
 
+describe('POST /admin/v1/users/:sub/sign-out (issue 14 #3: sign out everywhere)', () => {
+  it('revokes every grant and refresh token of the user, who stays enabled and may sign in again; audited', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const mp = await setUpMiniProgram(app);
+    const tokens = await mp.login('ivy');
+    const sub = subOf(tokens);
+
+    const signedOut = await api.call('POST', `/users/${sub}/sign-out`);
+    expect(signedOut.status).toBe(200);
+    expect(signedOut.body).toMatchObject({ id: sub, revoked: expect.any(Number) as number });
+    expect((signedOut.body as { revoked: number }).revoked).toBeGreaterThanOrEqual(2);
+    const refresh = await postToken(app.baseUrl, { grant_type: 'refresh_token', client_id: mp.clientId, refresh_token: tokens.refresh_token ?? '' });
+    expect(refresh.status).toBe(400);
+    expect(refresh.body['error']).toBe('invalid_grant');
+    expect((await api.call('GET', `/users/${sub}`)).body).toMatchObject({ status: 'active' });
+    expect(subOf(await mp.login('ivy'))).toBe(sub);
+    const audit = (await api.call('GET', `/audit?action=user.sign_out&account_id=${sub}`)).body as AuditPage;
+    expect(audit.items).toMatchObject([{ action: 'user.sign_out', actor: api.clientId, outcome: 'success' }]);
+    expect((await api.call('POST', '/users/00000000-0000-4000-8000-000000000000/sign-out')).status).toBe(404);
+  });
+});
+
+describe('GET /admin/v1/users?q= (issue 14 #3: the console\'s user search)', () => {
+  it('finds an account by its sub, an openid, a unionid or its phone number, exactly, and refuses an empty query', async () => {
+    const app = await startTestApp();
+    const api = await adminApi(app);
+    const mp = await setUpMiniProgram(app);
+    const sub = subOf(await mp.login('gina'));
+    const other = subOf(await mp.login('hank'));
+    const shown = (await api.call('GET', `/users/${sub}`)).body as { identities: { openId: string }[] };
+    const openId = shown.identities[0]?.openId ?? '';
+    await queryDatabase(app, "update wechat_identities set union_id = 'o6_search_union' where account_id = $1", [sub]);
+    await queryDatabase(app, "update accounts set phone_number = '+8613800138000' where id = $1", [other]);
+    const found = async (q: string): Promise<string[]> => {
+      const answer = await api.call('GET', `/users?q=${encodeURIComponent(q)}`);
+      expect(answer.status).toBe(200);
+      return (answer.body as { items: { id: string }[] }).items.map((item) => item.id);
+    };
+    expect(await found(sub)).toEqual([sub]);
+    expect(await found(openId)).toEqual([sub]);
+    expect(await found('o6_search_union')).toEqual([sub]);
+    expect(await found('+8613800138000')).toEqual([other]);
+    expect(await found(openId.slice(0, 5))).toEqual([]);
+    expect((await api.call('GET', `/users?q=${encodeURIComponent(openId)}`)).body).toMatchObject({ items: [{ id: sub, status: 'active', identities: [{ appId: mp.appId, openId }] }], nextCursor: null });
+    const empty = await api.call('GET', '/users?q=');
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ error: 'request.invalid', message: 'q: a sub, openid, unionid or phone number is required' });
+    expect((await api.call('GET', `/users?q=${'x'.repeat(200)}`)).status).toBe(400);
+  });
+});
+
 describe('GET /admin/v1/audit (design.md §6)', () => {
   it('records every login and refresh, successful or not, with client, account and IP', async () => {
     const app = await startTestApp();

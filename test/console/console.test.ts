@@ -3,46 +3,15 @@
 // access"; revoking the role ends the console session; a form without its CSRF token is refused.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { approveOnWeChat, setUpBrowserApps } from '../support/browser-sign-in.ts';
-import { accessibilityViolations, openPage, saveScreenshot, useBrowser } from '../support/browser.ts';
+import { setUpBrowserApps } from '../support/browser-sign-in.ts';
+import { openPage, saveScreenshot, useBrowser } from '../support/browser.ts';
 import { runCli } from '../support/cli-process.ts';
+import { expectAccessible, inBothLanguages as inBothLanguagesOf, signInToConsole as signIn } from '../support/console-browser.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { randomAppId, randomSecret } from '../support/wechat-fixtures.ts';
 
 const browser = useBrowser();
-
-/** From a console URL through the hosted sign-in (website QR) as `user`, to where the console lands. */
-async function signIn(page: Page, url: string, user: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('[data-method="website-qr"]').click();
-  await approveOnWeChat(page, user);
-  await page.waitForURL((landing) => landing.pathname === '/console/apps' || landing.pathname.startsWith('/console/'));
-  await page.waitForLoadState('load');
-}
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  expect(await accessibilityViolations(page)).toEqual([]);
-  await saveScreenshot(page, name);
-}
-
-/**
- * The page again in English and in Chinese, each in a fresh browser context holding this one's cookies (the
- * session travels; Accept-Language is fixed per context). A load may pass through sign-in again: waits
- * until it is back on the same path.
- */
-async function inBothLanguages(page: Page, name: string): Promise<void> {
-  const target = new URL(page.url());
-  for (const [language, suffix] of [['en', 'en'], ['zh-CN,zh;q=0.9', 'zh']] as const) {
-    const other = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: language });
-    await other.context().addCookies(await page.context().cookies());
-    await other.goto(target.href);
-    await other.waitForURL((url) => url.pathname === target.pathname);
-    await other.waitForLoadState('load');
-    await other.locator('h1').waitFor();
-    expect(await other.locator('html').getAttribute('lang')).toBe(suffix === 'en' ? 'en' : 'zh-CN');
-    await expectAccessible(other, `${name}-${suffix}`);
-  }
-}
+const inBothLanguages = (page: Page, name: string): Promise<void> => inBothLanguagesOf(browser(), page, name);
 
 async function invitationLink(app: TestApp): Promise<string> {
   const result = await runCli(app, ['console', 'invite', '--json']);

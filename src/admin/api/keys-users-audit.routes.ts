@@ -8,6 +8,10 @@ import { queryParam, readBody, servicesFor } from './admin-request.ts';
 
 const RotateBody = z.strictObject({ delaySeconds: z.number().optional(), algs: z.array(z.enum(SIGNING_ALGORITHMS)).min(1).optional() });
 
+/** `q`: a sub, an openid, a unionid or a phone number (E.164), matched exactly. */
+const UserQuery = z.object({ q: z.string().trim().min(1, 'a sub, openid, unionid or phone number is required').max(128) });
+const SEARCH_LIMIT = 20;
+
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
 
 const AuditQuery = z.object({
@@ -32,6 +36,11 @@ export function registerKeyUserAuditRoutes(router: Router, services: AdminServic
     const body = ctx.request.length === 0 ? {} : await readBody(ctx, RotateBody);
     ctx.body = { created: await servicesFor(ctx, services).keys.rotate(body) };
   });
+  router.get('/users', async (ctx) => {
+    const { q } = parseOrThrow(UserQuery, { q: queryParam(ctx, 'q') }, 'request.invalid');
+    // Exact identifiers find a handful of accounts at most: one page, no cursor.
+    ctx.body = { items: await servicesFor(ctx, services).users.search(q, SEARCH_LIMIT), nextCursor: null };
+  });
   router.get('/users/:sub', async (ctx) => {
     ctx.body = await servicesFor(ctx, services).users.show(ctx.params['sub'] ?? '');
   });
@@ -40,6 +49,9 @@ export function registerKeyUserAuditRoutes(router: Router, services: AdminServic
   });
   router.post('/users/:sub/enable', async (ctx) => {
     ctx.body = await servicesFor(ctx, services).users.enable(ctx.params['sub'] ?? '');
+  });
+  router.post('/users/:sub/sign-out', async (ctx) => {
+    ctx.body = await servicesFor(ctx, services).users.signOut(ctx.params['sub'] ?? '');
   });
   router.get('/audit', async (ctx) => {
     const filter = parseOrThrow(AuditQuery, {

@@ -25,6 +25,11 @@ input[aria-invalid=true],textarea[aria-invalid=true]{border-color:#cb2634}
 .notice.error{background:#fdecee;color:#8c1823}
 .pager{display:flex;gap:16px;margin-top:16px}.pager a{color:#0b57d0}label.check{display:flex;gap:8px;align-items:center;font-weight:600}label.check input{width:auto}
 .empty{color:#4e5969;margin:8px 0}
+form.search .row{display:flex;gap:8px;max-width:640px}form.search .row input{flex:1}form.search .muted{display:block;margin-bottom:6px}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0 0 12px}dl.facts dt{font-weight:600;color:#4e5969}dl.facts dd{margin:0}
+.badge{display:inline-block;padding:2px 10px;border-radius:10px;font-size:14px;font-weight:600}.badge.on{background:#e8f7ee;color:#0b5e33}.badge.off{background:#fdecee;color:#8c1823}
+.actions{display:flex;flex-wrap:wrap;align-items:center;gap:12px;margin-top:16px}.button.danger{border-color:#cb2634;color:#a61d29;font-weight:600}
+.results{margin-top:20px}
 `;
 
 export interface ConsoleFrame {
@@ -47,7 +52,7 @@ export function consolePage(frame: ConsoleFrame): PageShell {
     style: STYLE,
     body: `<header class="console">
 <p class="product">${escapeHtml(text.product)}</p>
-<nav aria-label="${escapeHtml(text.nav)}"><ul>${link('/console/apps', 'apps', text.appsNav)}${link('/console/clients', 'clients', text.clientsNav)}</ul></nav>
+<nav aria-label="${escapeHtml(text.nav)}"><ul>${link('/console/apps', 'apps', text.appsNav)}${link('/console/clients', 'clients', text.clientsNav)}${link('/console/users', 'users', text.usersNav)}</ul></nav>
 <div class="account"><span>${escapeHtml(text.signedInAs)} <span class="mono" data-sub>${escapeHtml(frame.accountId)}</span></span>
 <form method="post" action="/console/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(frame.csrfToken)}"><button class="button" type="submit">${escapeHtml(text.signOut)}</button></form></div>
 </header>

@@ -1,0 +1,42 @@
+/**
+ * The console (issue 14) in Chromium, shared by the console test files: signing in through the hosted
+ * sign-in, axe-core plus a screenshot, and the same page again in English and in Chinese.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { approveOnWeChat } from './browser-sign-in.ts';
+import { accessibilityViolations, openPage, saveScreenshot } from './browser.ts';
+
+/** From a console URL through the hosted sign-in (website QR) as `user`, to where the console lands. */
+export async function signInToConsole(page: Page, url: string, user: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('[data-method="website-qr"]').click();
+  await approveOnWeChat(page, user);
+  await page.waitForURL((landing) => landing.pathname === '/console/apps' || landing.pathname.startsWith('/console/'));
+  await page.waitForLoadState('load');
+}
+
+/** No serious or critical axe-core violation, and a screenshot under test-results/screenshots/<name>.png. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await saveScreenshot(page, name);
+}
+
+/**
+ * The page again in English and in Chinese, each in a fresh browser context holding this one's cookies (the
+ * session travels; Accept-Language is fixed per context). A load may pass through sign-in again: waits
+ * until it is back on the same path.
+ */
+export async function inBothLanguages(browser: Browser, page: Page, name: string): Promise<void> {
+  const target = new URL(page.url());
+  for (const [language, suffix] of [['en', 'en'], ['zh-CN,zh;q=0.9', 'zh']] as const) {
+    const other = await openPage(browser, { client: 'desktopChrome', acceptLanguage: language });
+    await other.context().addCookies(await page.context().cookies());
+    await other.goto(target.href);
+    await other.waitForURL((url) => url.pathname === target.pathname);
+    await other.waitForLoadState('load');
+    await other.locator('h1').waitFor();
+    expect(await other.locator('html').getAttribute('lang')).toBe(suffix === 'en' ? 'en' : 'zh-CN');
+    await expectAccessible(other, `${name}-${suffix}`);
+  }
+}
