@@ -129,4 +129,25 @@ describe('bind or register (issue 17 #2)', { timeout: 120_000 }, () => {
     await Promise.all([victim.page.waitForURL((url) => url.href.startsWith(rp.site.callback)), phone.confirmWebSignIn(scene)]);
     expect((await rp.finish(victim.page.url(), victim.started)).claims()?.sub).toBe(miniProgramSub);
   });
+
+  it('says in words, with a 403 and nothing written, that an app creating no accounts cannot sign in a new person where there is no other way in', async () => {
+    const app = await startTestApp();
+    const apps = await setUpBrowserApps(app);
+    await app.admin.apps.updateAccountSettings(apps.website.appId, { newAccountsAllowed: false });
+    const rp = await registerRelyingParty(app, { firstParty: true, scope: 'openid', name: 'Demo Shop' });
+    const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en-US,en;q=0.9' });
+    const started = await rp.start();
+    await page.goto(started.url);
+    await page.locator('[data-method="website-qr"]').click();
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => new URL(response.url()).pathname.endsWith('/wechat-callback')),
+      approveOnWeChat(page, 'newcomer'),
+    ]);
+    expect(answer.status()).toBe(403);
+    expect(await page.locator('[data-failure]').getAttribute('data-failure')).toBe('no_account');
+    expect(await page.locator('body').innerText()).toContain('only for people who already have an account');
+    await saveScreenshot(page, 'web-error-no-account-en');
+    expect(await countLoginRows(app)).toMatchObject({ accounts: 0, identities: 0 });
+    expect(rp.site.hits.filter((hit) => hit.pathname === '/callback')).toEqual([]);
+  });
 });

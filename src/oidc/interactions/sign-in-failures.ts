@@ -20,6 +20,8 @@ export function failureOf(error: unknown): SignInFailure | undefined {
     case 'database.unavailable': return 'unavailable';
     case 'wechat.snapshot_user': return 'snapshot';
     case 'account.disabled': return 'disabled';
+    // The app creates no accounts (issue 17 #2) and nothing else could link this person: nothing was written.
+    case 'account.creation_refused': return 'no_account';
     case 'wechat.misconfigured':
     case 'wechat.rejected':
     case 'wechat.insufficient_scope':
@@ -39,6 +41,7 @@ export function statusOf(failure: SignInFailure): number {
     case 'unavailable': return 503;
     case 'misconfigured': return 500;
     case 'disabled':
+    case 'no_account':
     case 'blocked': return 403;
     default: return 400;
   }

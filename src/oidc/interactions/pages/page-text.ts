@@ -5,7 +5,7 @@ export type SignInMethod = 'website-qr' | 'official-account' | 'miniprogram-scan
 
 /** What went wrong, as a person can act on it (issue 13 #4: never WeChat's raw errmsg). */
 export type FailureClass =
-  | 'code' | 'blocked' | 'busy' | 'unavailable' | 'misconfigured' | 'disabled' | 'state' | 'session' | 'denied' | 'request' | 'throttled';
+  | 'code' | 'blocked' | 'busy' | 'unavailable' | 'misconfigured' | 'disabled' | 'state' | 'session' | 'denied' | 'request' | 'throttled' | 'no_account';
 
 export interface PageText {
   readonly signInTitle: string;
@@ -78,6 +78,7 @@ const ZH: PageText = {
     denied: '你已取消微信授权。',
     request: '登录请求无效，请返回应用重新开始。',
     throttled: '尝试次数过多，请稍后再试。',
+    no_account: '此登录方式仅供已有账号的用户使用。请先通过该服务的小程序或其他方式注册，再回来登录。',
   },
   retry: '重新登录',
   backToApp: '返回应用',
@@ -140,6 +141,7 @@ const EN: PageText = {
     denied: 'You cancelled the WeChat authorization.',
     request: 'The sign-in request is invalid. Go back to the application and start again.',
     throttled: 'Too many attempts. Please try again shortly.',
+    no_account: 'This way of signing in is only for people who already have an account. Create your account where this service offers it (for example its mini-program), then sign in here.',
   },
   retry: 'Sign in again',
   backToApp: 'Back to the application',
