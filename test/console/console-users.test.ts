@@ -12,7 +12,8 @@ import { setUpMiniProgram, subOf } from '../support/wechat-fixtures.ts';
 
 const browser = useBrowser();
 
-describe('console: users', () => {
+// Each test starts an app and signs an admin in through the browser: well past 30 s on a loaded machine.
+describe('console: users', { timeout: 120_000 }, () => {
   it('finds a user by openid, signs them out everywhere, disables them (audited, refresh refused, CLI agrees) and enables them again', async () => {
     const app = await startTestApp();
     await setUpBrowserApps(app);

@@ -19,7 +19,8 @@ async function invitationLink(app: TestApp): Promise<string> {
   return (result.json() as { url: string }).url;
 }
 
-describe('console: sign-in and access', () => {
+// Each test starts an app and signs an admin in through the browser: well past 30 s on a loaded machine.
+describe('console: sign-in and access', { timeout: 120_000 }, () => {
   it('makes the first admin through a single-use invitation link, who adds a WeChat app the CLI then lists', async () => {
     const app = await startTestApp();
     await setUpBrowserApps(app);
