@@ -12,7 +12,14 @@ export async function signInToConsole(page: Page, url: string, user: string): Pr
   await page.goto(url);
   await page.locator('[data-method="website-qr"]').click();
   await approveOnWeChat(page, user);
-  await page.waitForURL((landing) => landing.pathname === '/console/apps' || landing.pathname.startsWith('/console/'));
+  // A person new to a deployment that also has a mini-program chooses first: link or create (issue 17 #2).
+  // The admins of these tests are new people: they create their account.
+  const inConsole = (landing: URL): boolean => landing.pathname.startsWith('/console/');
+  const bindPage = page.locator('[data-bind-or-register]');
+  // Whichever comes first; the other wait is abandoned, so its later rejection is swallowed here.
+  await Promise.race([page.waitForURL(inConsole).catch(() => undefined), bindPage.waitFor().catch(() => undefined)]);
+  if (!inConsole(new URL(page.url())) && await bindPage.count() > 0) await page.locator('[data-action="create-new"]').click();
+  await page.waitForURL(inConsole);
   await page.waitForLoadState('load');
 }
 
