@@ -10,10 +10,23 @@ const workspace = createProcessWorkspace();
 const startWith = (dataDir: string, extra: Record<string, string> = {}): Promise<WxbridgeProcess> =>
   workspace.start({ WXBRIDGE_DATA_DIR: dataDir, WXBRIDGE_LOG_LEVEL: 'info', ...extra });
 
+/**
+ * Started and serving on its own port. The workspace picks a free port before the process binds it, so
+ * another test's server can take it in between: then this process exits "already in use" while the other
+ * answers on the port. Wait for this process's own "listening" line, and start again on a new port then.
+ */
 async function startServing(dataDir: string, extra: Record<string, string> = {}): Promise<WxbridgeProcess> {
-  const proc = await startWith(dataDir, extra);
-  await waitUntilServing(proc);
-  return proc;
+  for (let attempt = 1; ; attempt += 1) {
+    const proc = await startWith(dataDir, extra);
+    const state = { exited: false };
+    void proc.exited.then(() => { state.exited = true; });
+    while (!state.exited && !proc.output().includes('wxbridge listening on')) await sleep(25);
+    if (!state.exited) {
+      await waitUntilServing(proc);
+      return proc;
+    }
+    if (attempt === 3 || !proc.output().includes('already in use')) throw new Error(`wxbridge did not start:\n${proc.output()}`);
+  }
 }
 
 const kidsOf = async (proc: WxbridgeProcess): Promise<string[]> => (await publishedKeys(proc)).map((key) => key.kid).sort();

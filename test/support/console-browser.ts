@@ -14,7 +14,8 @@ export async function signInToConsole(page: Page, url: string, user: string): Pr
   await approveOnWeChat(page, user);
   // A person new to a deployment that also has a mini-program chooses first: link or create (issue 17 #2).
   // The admins of these tests are new people: they create their account.
-  const inConsole = (landing: URL): boolean => landing.pathname.startsWith('/console/');
+  // A console page, not a step of the sign-in redirects (a goto during those would be cut short).
+  const inConsole = (landing: URL): boolean => landing.pathname.startsWith('/console/') && !/^\/console\/(callback|sign-in|invite\/)/.test(landing.pathname);
   const bindPage = page.locator('[data-bind-or-register]');
   // Whichever comes first; the other wait is abandoned, so its later rejection is swallowed here.
   await Promise.race([page.waitForURL(inConsole).catch(() => undefined), bindPage.waitFor().catch(() => undefined)]);
