@@ -13,24 +13,9 @@ import { registerRelyingParty, setUpBrowserApps } from '../support/browser-sign-
 import { startTestApp } from '../support/test-app.ts';
 import { randomName } from '../support/wechat-fixtures.ts';
 import { CI_RUNS } from './plan.ts';
+import { mutate, type Mutation, type Param } from './param-mutation.ts';
 import { cases, countAnswer, surface } from './surface.ts';
 
-type Param = readonly [string, string];
-interface Mutation { readonly op: 'drop' | 'duplicate' | 'value' | 'name' | 'add'; readonly at: number; readonly name: string; readonly value: string }
-
-function mutate(params: readonly Param[], mutation: Mutation): Param[] {
-  const next = [...params];
-  const at = next.length === 0 ? 0 : mutation.at % next.length;
-  const target = next[at];
-  switch (mutation.op) {
-    case 'drop': next.splice(at, 1); break;
-    case 'duplicate': if (target !== undefined) next.push([target[0], mutation.value]); break;
-    case 'value': if (target !== undefined) next[at] = [target[0], mutation.value]; break;
-    case 'name': if (target !== undefined) next[at] = [mutation.name, target[1]]; break;
-    case 'add': next.push([mutation.name, mutation.value]); break;
-  }
-  return next;
-}
 
 const names = fc.oneof(
   fc.constantFrom('client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'prompt', 'max_age', 'code_challenge', 'code_challenge_method',

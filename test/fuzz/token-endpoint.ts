@@ -14,6 +14,7 @@ import { oauthErrorProblems, rawRequest } from '../support/oauth-error.ts';
 import { startTestApp } from '../support/test-app.ts';
 import { addResourceServer, randomName, setUpMiniProgram } from '../support/wechat-fixtures.ts';
 import { CI_RUNS } from './plan.ts';
+import { mutate, type Mutation, type Param } from './param-mutation.ts';
 import { cases, countAnswer, surface } from './surface.ts';
 
 const FRESH_CODE = '\u0000fresh-code';
@@ -42,28 +43,12 @@ const CONTENT_TYPES = [
 ] as const;
 const FORM = 'application/x-www-form-urlencoded';
 
-type Param = readonly [string, string];
-interface Mutation { readonly op: 'drop' | 'duplicate' | 'value' | 'name' | 'add'; readonly at: number; readonly name: string; readonly value: string }
 
 /** A genuine request (a WeChat login, or client_credentials with Basic auth) to start mutating from. */
 const TEMPLATES = {
   login: (mp: string): Param[] => [['grant_type', WECHAT_GRANT], ['client_id', mp], ['code', FRESH_CODE], ['scope', 'openid offline_access']],
   service: (): Param[] => [['grant_type', 'client_credentials']],
 };
-
-function mutate(params: readonly Param[], mutation: Mutation): Param[] {
-  const next = [...params];
-  const at = next.length === 0 ? 0 : mutation.at % next.length;
-  const target = next[at];
-  switch (mutation.op) {
-    case 'drop': next.splice(at, 1); break;
-    case 'duplicate': if (target !== undefined) next.push([target[0], mutation.value]); break;
-    case 'value': if (target !== undefined) next[at] = [target[0], mutation.value]; break;
-    case 'name': if (target !== undefined) next[at] = [mutation.name, target[1]]; break;
-    case 'add': next.push([mutation.name, mutation.value]); break;
-  }
-  return next;
-}
 
 /** The request body bytes for `params` in `encoding`. */
 function encode(params: readonly (readonly [string, string])[], encoding: Encoding): Uint8Array | string {
