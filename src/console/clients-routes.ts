@@ -1,31 +1,21 @@
 /** /console/clients (issue 14 #3): list clients and add a web client through GET/POST /admin/v1/clients. */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { sendPage } from '../pages/html.ts';
-import { fieldErrors, type ConsolePageDeps } from './apps-routes.ts';
-import type { ConsoleRequest } from './console-routes.ts';
+import { fieldErrors, loadList, refusalStatus, sendConsolePage, type ConsolePageDeps, type ConsoleRequest } from './console-request.ts';
 import { clientsPageBody, type ClientRow, type ClientsPage } from './pages/clients-page.ts';
-import { consolePage } from './pages/console-layout.ts';
 import { consoleText } from './pages/console-text.ts';
 
-const PAGE_SIZE = 20;
 const FIELDS = ['clientId', 'name', 'redirectUris', 'postLogoutRedirectUris'] as const;
 
 const lines = (value: string | null): string[] => (value ?? '').split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
 
 export function registerClientPages(router: Router, deps: ConsolePageDeps): void {
   async function render(ctx: Context, request: ConsoleRequest, extra: Pick<ClientsPage, 'added' | 'form'>, status = 200): Promise<void> {
-    const cursor = typeof ctx.query['cursor'] === 'string' ? ctx.query['cursor'] : undefined;
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor === undefined ? {} : { cursor }) });
-    const answer = await request.api.call('GET', `/clients?${query.toString()}`);
-    if (answer.kind === 'refused') {
-      if (await request.refusedAccess(answer)) return;
-      throw new Error(`the admin API answered ${answer.status} ${answer.error}`);
-    }
-    const list = answer.body as { items: ClientRow[]; nextCursor: string | null };
+    const list = await loadList<ClientRow>(ctx, request, '/clients');
+    if (list === undefined) return;
     const language = deps.language(ctx);
-    const body = clientsPageBody({ language, csrfToken: request.session.csrfToken, clients: list.items, nextCursor: list.nextCursor, isFirstPage: cursor === undefined, ...extra });
-    sendPage(ctx, status, consolePage({ language, title: consoleText(language).clientsTitle, current: 'clients', accountId: request.session.accountId, csrfToken: request.session.csrfToken, body }));
+    const body = clientsPageBody({ language, csrfToken: request.session.csrfToken, list, ...extra });
+    sendConsolePage(ctx, request, { language, section: 'clients', title: consoleText(language).clientsTitle, body, status });
   }
 
   router.get('/clients', async (ctx) => {
@@ -54,6 +44,6 @@ export function registerClientPages(router: Router, deps: ConsolePageDeps): void
     }
     if (await request.refusedAccess(answer)) return;
     const values = { clientId: body.clientId, name, redirectUris: form.get('redirectUris') ?? '', postLogoutRedirectUris: form.get('postLogoutRedirectUris') ?? '', firstParty: body.firstParty ? 'yes' : '' };
-    await render(ctx, request, { form: { values, errors: fieldErrors(answer.message, FIELDS) } }, answer.status >= 500 ? 502 : answer.status);
+    await render(ctx, request, { form: { values, errors: fieldErrors(answer.message, FIELDS) } }, refusalStatus(answer.status));
   });
 }

@@ -9,12 +9,13 @@ import type { Context, Middleware } from 'koa';
 import { hashToken } from '../accounts/admin-roles.ts';
 import { sendPage } from '../pages/html.ts';
 import { pageLanguage } from '../pages/page-language.ts';
-import { createAdminApiClient, type AdminApiClient } from './admin-api-client.ts';
+import { createAdminApiClient } from './admin-api-client.ts';
 import { registerAppPages } from './apps-routes.ts';
 import { registerClientPages } from './clients-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { registerUserPages } from './users-routes.ts';
-import { isCsrfTokenValid, type ConsoleSessions, type SignedInSession } from './console-sessions.ts';
+import type { ConsolePageDeps, ConsoleRequest } from './console-request.ts';
+import { isCsrfTokenValid, type ConsoleSessions } from './console-sessions.ts';
 import { authorizationUrl, endSessionUrl, exchangeCode } from './console-sign-in.ts';
 import { readFormBody } from './form-body.ts';
 import { messagePage } from './pages/console-layout.ts';
@@ -32,13 +33,6 @@ export interface ConsoleDeps {
 
 const SESSION_COOKIE = 'wxbridge_console';
 const SIGN_IN_COOKIE = 'wxbridge_console_sign_in';
-
-export interface ConsoleRequest {
-  readonly session: SignedInSession;
-  readonly api: AdminApiClient;
-  /** Sends a page, or, when the admin API refused the token, the no-access page (and ends the session). */
-  refusedAccess(answer: { status: number }): Promise<boolean>;
-}
 
 export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
   const router = new Router({ prefix: CONSOLE_PREFIX });
@@ -151,9 +145,9 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     ctx.redirect(endSessionUrl(deps.issuer, request.session.tokens.idToken));
   });
 
-  registerAppPages(router, { signedIn, checkedForm, language });
-  registerClientPages(router, { signedIn, checkedForm, language });
-  registerUserPages(router, { signedIn, checkedForm, language });
+  // One registration per section (src/console/pages/console-layout.ts CONSOLE_SECTIONS).
+  const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language };
+  for (const register of [registerAppPages, registerClientPages, registerUserPages]) register(router, pageDeps);
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;

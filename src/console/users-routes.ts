@@ -1,10 +1,7 @@
 /** /console/users (issue 14 #3): search through GET /admin/v1/users?q=, disable / enable / sign out everywhere through POST /admin/v1/users/:sub/…. */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { sendPage } from '../pages/html.ts';
-import type { ConsolePageDeps } from './apps-routes.ts';
-import type { ConsoleRequest } from './console-routes.ts';
-import { consolePage } from './pages/console-layout.ts';
+import { redirectAfterChange, refusalStatus, sendConsolePage, type ConsolePageDeps, type ConsoleRequest } from './console-request.ts';
 import { consoleText } from './pages/console-text.ts';
 import { usersPageBody, type UserRow, type UsersPage } from './pages/users-page.ts';
 
@@ -28,7 +25,7 @@ export function registerUserPages(router: Router, deps: ConsolePageDeps): void {
     }
     const language = deps.language(ctx);
     const body = usersPageBody({ language, csrfToken: request.session.csrfToken, query, users, queryError, notice });
-    sendPage(ctx, status, consolePage({ language, title: consoleText(language).usersTitle, current: 'users', accountId: request.session.accountId, csrfToken: request.session.csrfToken, body }));
+    sendConsolePage(ctx, request, { language, section: 'users', title: consoleText(language).usersTitle, body, status });
   }
 
   router.get('/users', async (ctx) => {
@@ -53,13 +50,11 @@ export function registerUserPages(router: Router, deps: ConsolePageDeps): void {
       const answer = await request.api.call('POST', `/users/${encodeURIComponent(sub)}/${action}`);
       const q = form.get('q')?.trim() || sub;
       if (answer.kind === 'ok') {
-        // Post/redirect/get: a reload does not repeat the change.
-        ctx.status = 303;
-        ctx.redirect(`/console/users?${new URLSearchParams({ q, done: DONE[action] }).toString()}`);
+        redirectAfterChange(ctx, `/console/users?${new URLSearchParams({ q, done: DONE[action] }).toString()}`);
         return;
       }
       if (await request.refusedAccess(answer)) return;
-      await render(ctx, request, q, { kind: 'error', text: answer.message }, answer.status >= 500 ? 502 : answer.status);
+      await render(ctx, request, q, { kind: 'error', text: answer.message }, refusalStatus(answer.status));
     });
   }
 }

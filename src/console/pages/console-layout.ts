@@ -32,31 +32,51 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .results{margin-top:20px}
 `;
 
+/** The console's sections, in navigation order (issue 14 #3). A section is listed once its pages exist. */
+export const CONSOLE_SECTIONS = ['apps', 'clients', 'users'] as const satisfies readonly ConsoleSectionName[];
+
+type ConsoleSectionName = 'overview' | 'apps' | 'clients' | 'resources' | 'keys' | 'users' | 'audit';
+export type ConsoleSection = (typeof CONSOLE_SECTIONS)[number];
+
+/** Navigation words per section; the path is /console/<section>. */
+const SECTION_NAMES: Record<ConsoleSectionName, Record<PageLanguage, string>> = {
+  overview: { en: 'Overview', 'zh-CN': '概览' },
+  apps: { en: 'WeChat apps', 'zh-CN': '微信应用' },
+  clients: { en: 'Clients', 'zh-CN': '客户端' },
+  resources: { en: 'Resource servers', 'zh-CN': '资源服务' },
+  keys: { en: 'Signing keys', 'zh-CN': '签名密钥' },
+  users: { en: 'Users', 'zh-CN': '用户' },
+  audit: { en: 'Audit log', 'zh-CN': '审计日志' },
+};
+
 export interface ConsoleFrame {
   readonly language: PageLanguage;
   readonly title: string;
   /** The section shown (its nav link is marked aria-current). */
-  readonly current: string;
+  readonly current: ConsoleSection;
   readonly accountId: string;
   readonly csrfToken: string;
   readonly body: string;
+  /** A small progressive enhancement (the copy button), run under the page's CSP nonce. */
+  readonly script?: string | undefined;
 }
 
 export function consolePage(frame: ConsoleFrame): PageShell {
   const text = consoleText(frame.language);
-  const link = (href: string, key: string, label: string): string =>
-    `<li><a href="${href}"${frame.current === key ? ' aria-current="page"' : ''}>${escapeHtml(label)}</a></li>`;
+  const link = (section: ConsoleSection): string =>
+    `<li><a href="/console/${section}"${frame.current === section ? ' aria-current="page"' : ''}>${escapeHtml(SECTION_NAMES[section][frame.language])}</a></li>`;
   return {
     language: frame.language,
     title: `${frame.title} · ${text.product}`,
     style: STYLE,
     body: `<header class="console">
 <p class="product">${escapeHtml(text.product)}</p>
-<nav aria-label="${escapeHtml(text.nav)}"><ul>${link('/console/apps', 'apps', text.appsNav)}${link('/console/clients', 'clients', text.clientsNav)}${link('/console/users', 'users', text.usersNav)}</ul></nav>
+<nav aria-label="${escapeHtml(text.nav)}"><ul>${CONSOLE_SECTIONS.map(link).join('')}</ul></nav>
 <div class="account"><span>${escapeHtml(text.signedInAs)} <span class="mono" data-sub>${escapeHtml(frame.accountId)}</span></span>
 <form method="post" action="/console/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(frame.csrfToken)}"><button class="button" type="submit">${escapeHtml(text.signOut)}</button></form></div>
 </header>
 ${frame.body}`,
+    ...(frame.script === undefined ? {} : { script: frame.script }),
   };
 }
 

@@ -4,9 +4,6 @@ import type { PageLanguage } from '../../pages/page-language.ts';
 const en = {
   product: 'wxbridge console',
   nav: 'Console sections',
-  appsNav: 'WeChat apps',
-  clientsNav: 'Clients',
-  usersNav: 'Users',
   usersTitle: 'Users',
   userSearch: 'Find a user',
   userSearchHint: 'Exact sub, openid, unionid or phone number (+86…).',
@@ -96,9 +93,6 @@ const en = {
 const zh: typeof en = {
   product: 'wxbridge 管理控制台',
   nav: '控制台栏目',
-  appsNav: '微信应用',
-  clientsNav: '客户端',
-  usersNav: '用户',
   usersTitle: '用户',
   userSearch: '查找用户',
   userSearchHint: '精确的 sub、openid、unionid 或手机号（+86…）。',
