@@ -6,6 +6,7 @@
 import { userInfo } from 'node:os';
 import { loadConfig, type Config } from './config.ts';
 import { AppError } from './errors.ts';
+import type { Orm } from './db/orm.ts';
 import type { Logger } from './logger.ts';
 import { describeStartupFailure } from './startup-failures.ts';
 import { resolveCommandLine, type Command } from './admin/cli-commands.ts';
@@ -46,12 +47,31 @@ async function runMigrate(config: Config, logger: Logger, out: Output): Promise<
     const orm = await initOrm({ url, poolSize: 2 });
     try {
       const applied = await migrate(orm);
-      out.result({ applied }, applied.length === 0 ? 'database is up to date' : `applied ${applied.join(', ')}`);
+      const consoleClient = await seedConsoleClient(config, orm, logger);
+      out.result({ applied, consoleClient }, `${applied.length === 0 ? 'database is up to date' : `applied ${applied.join(', ')}`}; console client ${consoleClient}`);
     } finally {
       await orm.close();
     }
   } finally {
     await embedded?.stop();
+  }
+}
+
+/**
+ * The console's first-party client (issue 14 #2) is seeded by `migrate` for the issuer this database
+ * serves; the console re-registers it at sign-in when the issuer changed since (ADR 0025).
+ */
+async function seedConsoleClient(config: Config, orm: Orm, logger: Logger): Promise<string> {
+  const [{ readRecordedIssuer }, { createServices }, { systemClock }, { ensureConsoleClient, CONSOLE_CLIENT_ID }] = await Promise.all([
+    import('./db/server-settings.ts'), import('./services.ts'), import('./clock.ts'), import('./console/console-client.ts'),
+  ]);
+  const issuer = cliIssuer(config, await readRecordedIssuer(orm.em.fork()));
+  const services = createServices({ config, orm, logger, clock: systemClock, issuer });
+  try {
+    await ensureConsoleClient(services.clients, issuer, services.admin.adminAudience);
+    return CONSOLE_CLIENT_ID;
+  } finally {
+    await services.close();
   }
 }
 

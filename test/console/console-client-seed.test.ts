@@ -1,0 +1,27 @@
+// Issue 14 #2: the console's first-party client is seeded by `migrate`, for the issuer the server on that
+// database runs as; running `migrate` again (every deploy does) changes nothing.
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process.ts';
+import { startTestApp } from '../support/test-app.ts';
+
+describe('console client seeded by migrate', () => {
+  it('registers wxbridge-console for the recorded issuer once, and a second migrate leaves it as it was', async () => {
+    const app = await startTestApp();
+    const before = await runCli(app, ['clients', 'show', '--id', 'wxbridge-console', '--json']);
+    expect(before.code).not.toBe(0);
+
+    const first = await runCli(app, ['migrate', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json()).toMatchObject({ consoleClient: 'wxbridge-console' });
+    const shown = await runCli(app, ['clients', 'show', '--id', 'wxbridge-console', '--json']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.json()).toMatchObject({
+      clientId: 'wxbridge-console', type: 'spa',
+      redirectUris: [`${app.issuer}/console/callback`], postLogoutRedirectUris: [`${app.issuer}/console/signed-out`],
+    });
+
+    const again = await runCli(app, ['migrate', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await runCli(app, ['clients', 'show', '--id', 'wxbridge-console', '--json']).then((r) => r.json())).toEqual(shown.json());
+  });
+});
