@@ -1,4 +1,4 @@
-/** `wxbridge keys list|rotate`, `users show|disable|enable`, `audit list` (design.md §6). */
+/** `wxbridge keys list|rotate`, `users find|show|sign-out|disable|enable`, `audit list` (design.md §6). */
 import { isSigningAlgorithm } from '../../keys/signing-algorithms.ts';
 import { UsageError } from '../cli-io.ts';
 import { formatDuration } from '../duration.ts';
@@ -40,6 +40,22 @@ export const KEY_USER_AUDIT_COMMANDS: Readonly<Record<string, Command>> = {
     async run(ctx) {
       const account = await ctx.services.users.show(sub(ctx));
       ctx.out.result(account, [`${account.id}\t${account.status}`, ...account.identities.map((i) => `  ${i.appId}\t${i.openId}\t${i.unionId ?? '-'}`)].join('\n'));
+    },
+  },
+  'users find': {
+    usage: 'users find <sub|openid|unionid|phone>', summary: 'find accounts by an exact sub, openid, unionid or phone number (as the console\'s search)', options: {}, arguments: ['query'],
+    async run(ctx) {
+      const query = ctx.positionals[0]?.trim() ?? '';
+      if (query === '' || query.length > 128) throw new UsageError('give a sub, openid, unionid or phone number (at most 128 characters)');
+      const accounts = await ctx.services.users.search(query, 20);
+      ctx.out.result(accounts, table(accounts.map((a) => [a.id, a.status, a.identities.map((i) => `${i.appId}:${i.openId}`).join(' ')]), '(no account matches exactly)'));
+    },
+  },
+  'users sign-out': {
+    usage: 'users sign-out <sub>', summary: 'sign an account out of every app (revokes its grants and refresh tokens; it may sign in again)', options: {}, arguments: ['sub'],
+    async run(ctx) {
+      const result = await ctx.services.users.signOut(sub(ctx));
+      ctx.out.result(result, `account ${result.id} signed out everywhere; ${String(result.revoked)} grant(s) revoked`);
     },
   },
   'users disable': {
