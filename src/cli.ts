@@ -68,6 +68,8 @@ async function seedConsoleClient(config: Config, orm: Orm, logger: Logger): Prom
   const issuer = cliIssuer(config, await readRecordedIssuer(orm.em.fork()));
   const services = createServices({ config, orm, logger, clock: systemClock, issuer });
   try {
+    // The console's resource is the admin API: on a fresh database no server has created it yet.
+    await services.admin.ensureAdminAudience();
     await ensureConsoleClient(services.clients, issuer, services.admin.adminAudience);
     return CONSOLE_CLIENT_ID;
   } finally {

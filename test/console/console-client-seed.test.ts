@@ -1,7 +1,9 @@
 // Issue 14 #2: the console's first-party client is seeded by `migrate`, for the issuer the server on that
 // database runs as; running `migrate` again (every deploy does) changes nothing.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli-process.ts';
+import { runCli, runCliWith } from '../support/cli-process.ts';
+import { createTestDatabase } from '../support/test-database.ts';
 import { startTestApp } from '../support/test-app.ts';
 
 describe('console client seeded by migrate', () => {
@@ -23,5 +25,20 @@ describe('console client seeded by migrate', () => {
     const again = await runCli(app, ['migrate', '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(await runCli(app, ['clients', 'show', '--id', 'wxbridge-console', '--json']).then((r) => r.json())).toEqual(shown.json());
+  });
+});
+
+describe('console client seeded by migrate on a database no server has started on', () => {
+  it('creates the admin API audience it needs and the client for the configured issuer', async () => {
+    const database = await createTestDatabase();
+    const env = { NODE_ENV: 'test', DATABASE_URL: database.url, WXBRIDGE_MASTER_KEY: randomBytes(32).toString('base64'), WXBRIDGE_ISSUER: 'https://id.example.com' };
+    const migrated = await runCliWith(env, ['migrate', '--json']);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.json()).toMatchObject({ consoleClient: 'wxbridge-console' });
+    const shown = await runCliWith(env, ['clients', 'show', '--id', 'wxbridge-console', '--json']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.json()).toMatchObject({ redirectUris: ['https://id.example.com/console/callback'] });
+    const resources = await runCliWith(env, ['resources', 'list', '--json']);
+    expect(resources.json()).toEqual(expect.arrayContaining([expect.objectContaining({ uri: 'https://id.example.com/admin/v1', scopes: ['admin'] })]));
   });
 });
