@@ -4,8 +4,8 @@
  * (open_platform_id, union_id)): at a million identities that was a sequential scan per search. Two
  * narrow indexes make it an index lookup; the unionid one is partial (most identities have none), so
  * a first login without a unionid maintains one index more, not two.
- * Written by hand; the migrator records them in the snapshot after running it, so a generated migration
- * does not drop them. The entity leaves them out: defineEntity cannot say "where union_id is not null".
+ * Written by hand, declared in the entity too (the partial one as an expression index), so the schema
+ * diff finds nothing to change.
  */
 import { Migration } from '@mikro-orm/migrations';
 

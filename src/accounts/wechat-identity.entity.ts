@@ -13,6 +13,9 @@ export const WeChatIdentitySchema = defineEntity({
   indexes: [
     { name: 'wechat_identities__union', properties: ['openPlatformId', 'unionId'] },
     { name: 'wechat_identities__account_id', properties: ['account'] },
+    // The console's Users search matches an openid or unionid alone (issue 14 #3).
+    { name: 'wechat_identities__open_id', properties: ['openId'] },
+    { name: 'wechat_identities__union_id', expression: 'create index "wechat_identities__union_id" on "wechat_identities" ("union_id") where "union_id" is not null' },
   ],
   properties: {
     id: p.bigint().primary().autoincrement(),
