@@ -16,6 +16,8 @@ export interface StoredSecretHash {
 export const ClientSchema = defineEntity({
   name: 'Client',
   tableName: 'clients',
+  // Lookalikes (case, trailing slashes) are one key (issue 15 finding 8, migration 20261130043000).
+  indexes: [{ name: 'clients__client_id_lookalike', expression: 'create unique index "clients__client_id_lookalike" on "clients" ((lower(rtrim("client_id", \'/\'))))' }],
   properties: {
     clientId: p.string().length(128).primary(),
     /** oidc-provider client metadata (snake_case, as registered), without any secret. */

@@ -7,6 +7,8 @@ import { defineEntity, p } from '@mikro-orm/core';
 export const ResourceServerSchema = defineEntity({
   name: 'ResourceServer',
   tableName: 'resource_servers',
+  // Lookalikes (case, trailing slashes) are one key (issue 15 finding 8, migration 20261130043000).
+  indexes: [{ name: 'resource_servers__uri_lookalike', expression: 'create unique index "resource_servers__uri_lookalike" on "resource_servers" ((lower(rtrim("uri", \'/\'))))' }],
   properties: {
     uri: p.string().length(512).primary(),
     /** Space-separated scopes this resource server offers. */

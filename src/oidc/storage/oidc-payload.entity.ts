@@ -14,6 +14,9 @@ export const OidcPayloadSchema = defineEntity({
     { name: 'oidc_payloads__grant_id', expression: 'create index "oidc_payloads__grant_id" on "oidc_payloads" ("grant_id") where "grant_id" is not null' },
     { name: 'oidc_payloads__uid', expression: 'create index "oidc_payloads__uid" on "oidc_payloads" ("uid") where "uid" is not null' },
     { name: 'oidc_payloads__user_code', expression: 'create index "oidc_payloads__user_code" on "oidc_payloads" ("user_code") where "user_code" is not null' },
+    // A person's and a client's grants, for sign-out everywhere and client removal (migrations 20261125000500, 20261125003000).
+    { name: 'oidc_payloads__grant_account_id', expression: 'create index "oidc_payloads__grant_account_id" on "oidc_payloads" ((payload->>\'accountId\')) where model = \'Grant\'' },
+    { name: 'oidc_payloads__grant_client_id', expression: 'create index "oidc_payloads__grant_client_id" on "oidc_payloads" ((payload->>\'clientId\')) where model = \'Grant\'' },
   ],
   properties: {
     model: p.string().length(64).primary(),
