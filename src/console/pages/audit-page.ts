@@ -99,7 +99,7 @@ ${exportLink}
     rows: list.items.map((event) => eventRows(page.language, event)),
     empty: filtered ? text.noMatch : text.nothingYet,
   })}</div>
-${list.items.length === 0 && filtered ? `<p><a href="/console/audit">${e(text.clear)}</a></p>` : ''}
+${list.items.length === 0 && filtered ? `<p class="actions"><a href="/console/audit">${e(text.clear)}</a></p>` : ''}
 ${pager({ path: '/console/audit', label: text.pagerLabel, isFirstPage: list.isFirstPage, nextCursor: list.nextCursor, query: page.filters, words: consoleText(page.language) })}
 </section>`;
 }
