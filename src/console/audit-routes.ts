@@ -4,7 +4,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { auditApiQuery, auditFieldErrors, auditFiltersOf, type AuditFilters } from './audit-filters.ts';
+import { AUDIT_FILTERS, auditApiQuery, auditFieldErrors, auditFiltersOf, type AuditFilters } from './audit-filters.ts';
 import { exportAuditCsv } from './audit-export.ts';
 import { PAGE_SIZE, refusalStatus, sendConsolePage, type ConsolePageDeps, type ConsoleRequest, type ListPage } from './console-request.ts';
 import { auditPageBody, type AuditEventRow } from './pages/audit-page.ts';
@@ -23,6 +23,13 @@ export function registerAuditPages(router: Router, deps: ConsolePageDeps): void 
     if (request === undefined) return;
     const filters = auditFiltersOf(ctx.query);
     const cursor = typeof ctx.query['cursor'] === 'string' && ctx.query['cursor'] !== '' ? ctx.query['cursor'] : undefined;
+    // The form sends its empty fields too (`?action=&actor=…`): the same view at its short address, the
+    // link an admin copies and shares.
+    const canonical = new URLSearchParams({ ...filters, ...(cursor === undefined ? {} : { cursor }) }).toString();
+    if (canonical !== ctx.querystring && AUDIT_FILTERS.some((name) => ctx.query[name] === '')) {
+      ctx.redirect(`/console/audit${canonical === '' ? '' : `?${canonical}`}`);
+      return;
+    }
     const answer = await request.api.call('GET', `/audit?${auditApiQuery(filters, { limit: PAGE_SIZE, cursor }).toString()}`);
     if (answer.kind === 'refused') {
       if (await request.refusedAccess(answer)) return;

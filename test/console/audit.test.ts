@@ -129,7 +129,8 @@ describe('console: audit log', { timeout: 120_000 }, () => {
     await page.getByLabel('Action').fill('');
     await page.getByLabel('Outcome').selectOption('failure');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.waitForURL((url) => url.searchParams.get('outcome') === 'failure' && (url.searchParams.get('action') ?? '') === '');
+    // A filtered view is a short link: the empty fields the form sent are gone.
+    await page.waitForURL((url) => url.search === '?outcome=failure');
     expect(await page.locator('[data-outcome="failure"]').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('[data-outcome="success"]').count()).toBe(0);
     expect(await page.locator('tr[data-event-id]').filter({ hasText: 'svc-audit-01' }).textContent()).toContain('invalid_client');
@@ -141,7 +142,8 @@ describe('console: audit log', { timeout: 120_000 }, () => {
     const apiMessage = ((await api.call('GET', '/audit?since=yesterday')).body as { message: string }).message.replace(/^since: /, '');
     await page.getByLabel('From (UTC)').fill('yesterday');
     const [refused] = await Promise.all([
-      page.waitForResponse((response) => new URL(response.url()).searchParams.get('since') === 'yesterday'),
+      // The form's own address carries its empty fields and is answered with the short one: the page is the second answer.
+      page.waitForResponse((response) => new URL(response.url()).searchParams.get('since') === 'yesterday' && response.status() !== 302),
       page.getByRole('button', { name: 'Apply filters' }).click(),
     ]);
     expect(refused.status()).toBe(400);
