@@ -65,7 +65,8 @@ function filterForm(page: AuditPage): string {
   const text = auditText(page.language);
   const errors = page.errors ?? {};
   const value = (name: keyof AuditFilters): string => e(page.filters[name] ?? '');
-  const field = (name: keyof AuditFilters, label: string, control: string, hint?: string): string =>
+  // Every field has a hint, so label, hint, control and message line up across the grid (console-layout.ts).
+  const field = (name: keyof AuditFilters, label: string, control: string, hint: string): string =>
     formField({ form: 'audit', name, label, control, hint, error: errors[name] });
   const text_ = (name: keyof AuditFilters, extra = ''): string => `<input autocomplete="off" spellcheck="false" maxlength="200"${extra} value="${value(name)}">`;
   const outcomes = ['', 'success', 'failure'].map((outcome) =>
@@ -74,10 +75,10 @@ function filterForm(page: AuditPage): string {
 <div class="filter-grid">
 ${field('action', text.action, text_('action', ' list="audit-actions"'), text.actionHint)}
 <datalist id="audit-actions">${KNOWN_ACTIONS.map((action) => `<option value="${action}"></option>`).join('')}</datalist>
-${field('outcome', text.outcome, `<select>${outcomes}</select>`)}
+${field('outcome', text.outcome, `<select>${outcomes}</select>`, text.outcomeHint)}
 ${field('actor', text.actor, text_('actor'), text.actorHint)}
-${field('client_id', text.clientId, text_('client_id'))}
-${field('account_id', text.accountId, text_('account_id'))}
+${field('client_id', text.clientId, text_('client_id'), text.clientIdHint)}
+${field('account_id', text.accountId, text_('account_id'), text.accountIdHint)}
 ${field('since', text.since, text_('since', ' placeholder="2026-11-30 08:00"'), text.sinceHint)}
 ${field('until', text.until, text_('until', ' placeholder="2026-11-30 18:00"'), text.untilHint)}
 </div>
