@@ -116,7 +116,7 @@ function eventRows(language: PageLanguage, event: AuditEventRow): string {
   const outcome = `<span class="badge ${failed ? 'off' : 'on'}" data-outcome="${e(event.outcome)}">${e(text.outcomes[event.outcome] ?? event.outcome)}</span>${event.reason === null ? '' : ` <span class="mono">${e(event.reason)}</span>`}`;
   const hasChanges = event.before !== null || event.after !== null;
   const row = `<tr data-event-id="${e(event.id)}"${hasChanges ? ' class="has-changes"' : ''}><td class="when"><time datetime="${e(event.at)}">${e(readableUtc(event.at))}</time></td><td>${code(event.action)}</td><td>${outcome}</td>`
-    + `<td class="wrap">${code(event.actor)}</td><td class="wrap">${code(event.target)}</td><td class="wrap">${code(event.clientId)}</td><td class="wrap">${code(event.accountId)}</td><td class="wrap">${code(event.ip)}</td></tr>`;
+    + `<td class="wrap">${code(event.actor)}</td><td class="wrap">${code(event.target)}</td><td class="wrap">${code(event.clientId)}</td><td class="wrap">${code(event.accountId)}</td><td class="wrap ip">${code(event.ip)}</td></tr>`;
   if (!hasChanges) return row;
   const json = (value: unknown): string => (value === null ? text.none : e(JSON.stringify(value, null, 2)));
   return `${row}
