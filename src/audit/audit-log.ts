@@ -18,10 +18,13 @@ import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
 import { storableJson, storableText } from '../db/storable-text.ts';
 import { withoutSecrets } from './audit-redaction.ts';
 
+export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
 export interface AuditEntry {
   readonly actor: string;
   readonly action: string;
-  readonly outcome: 'success' | 'failure';
+  readonly outcome: AuditOutcome;
   readonly target?: string | null | undefined;
   readonly before?: unknown;
   readonly after?: unknown;
@@ -51,6 +54,7 @@ export interface AuditFilter {
   readonly actor?: string | undefined;
   readonly clientId?: string | undefined;
   readonly accountId?: string | undefined;
+  readonly outcome?: AuditOutcome | undefined;
   readonly since?: Date | undefined;
   readonly until?: Date | undefined;
   readonly limit: number;
@@ -174,6 +178,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         filter.actor === undefined ? undefined : sql`actor = ${filter.actor}`,
         filter.clientId === undefined ? undefined : sql`client_id = ${filter.clientId}`,
         filter.accountId === undefined ? undefined : sql`account_id = ${filter.accountId}`,
+        filter.outcome === undefined ? undefined : sql`outcome = ${filter.outcome}`,
         filter.since === undefined ? undefined : sql`at >= ${filter.since}`,
         filter.until === undefined ? undefined : sql`at < ${filter.until}`,
         filter.cursor === undefined ? undefined : sql`id < ${filter.cursor}::bigint`,

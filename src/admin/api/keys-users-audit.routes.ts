@@ -1,6 +1,7 @@
 /** /admin/v1/keys, /users and /audit: key rotation, account status, the audit log with filters. */
 import type Router from '@koa/router';
 import { z } from 'zod';
+import { AUDIT_OUTCOMES } from '../../audit/audit-log.ts';
 import { SIGNING_ALGORITHMS } from '../../keys/signing-algorithms.ts';
 import { parseOrThrow } from '../../validation.ts';
 import type { AdminServices } from '../admin-services.ts';
@@ -19,6 +20,8 @@ const AuditQuery = z.object({
   actor: z.string().max(160).optional(),
   clientId: z.string().max(128).optional(),
   accountId: z.string().max(64).optional(),
+  // The console's outcome filter (issue 14 #3); the column holds only these two words.
+  outcome: z.enum(AUDIT_OUTCOMES, { error: 'must be success or failure' }).optional(),
   since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -56,7 +59,7 @@ export function registerKeyUserAuditRoutes(router: Router, services: AdminServic
   router.get('/audit', async (ctx) => {
     const filter = parseOrThrow(AuditQuery, {
       action: queryParam(ctx, 'action'), actor: queryParam(ctx, 'actor'), clientId: queryParam(ctx, 'client_id'),
-      accountId: queryParam(ctx, 'account_id'), since: queryParam(ctx, 'since'), until: queryParam(ctx, 'until'),
+      accountId: queryParam(ctx, 'account_id'), outcome: queryParam(ctx, 'outcome'), since: queryParam(ctx, 'since'), until: queryParam(ctx, 'until'),
       limit: queryParam(ctx, 'limit'), cursor: queryParam(ctx, 'cursor'),
     }, 'request.invalid');
     ctx.body = await servicesFor(ctx, services).audit.query(filter);

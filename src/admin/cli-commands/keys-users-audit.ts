@@ -1,4 +1,5 @@
 /** `wxbridge keys list|rotate`, `users find|show|sign-out|disable|enable`, `audit list` (design.md §6). */
+import { AUDIT_OUTCOMES, type AuditOutcome } from '../../audit/audit-log.ts';
 import { isSigningAlgorithm } from '../../keys/signing-algorithms.ts';
 import { UsageError } from '../cli-io.ts';
 import { formatDuration } from '../duration.ts';
@@ -6,12 +7,19 @@ import { aDuration, duration, integer, optional, PAGE_LIMIT, str, sub, table, wh
 
 const isoDate = (value: string): string | undefined => (Number.isNaN(new Date(value).getTime()) ? 'must be an ISO date or time' : undefined);
 
+const isOutcome = (value: string): value is AuditOutcome => (AUDIT_OUTCOMES as readonly string[]).includes(value);
+
 const since = (ctx: CommandContext, name: string): Date | undefined => {
   const value = str(ctx, name);
   if (value === undefined) return undefined;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new UsageError(`--${name} must be an ISO date or time`);
   return date;
+};
+
+const outcomeOf = (value: string | undefined): AuditOutcome | undefined => {
+  if (value === undefined || isOutcome(value)) return value;
+  throw new UsageError('--outcome must be success or failure');
 };
 
 export const KEY_USER_AUDIT_COMMANDS: Readonly<Record<string, Command>> = {
@@ -73,14 +81,14 @@ export const KEY_USER_AUDIT_COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'audit list': {
-    usage: 'audit list [--action <a>] [--actor <a>] [--client-id <id>] [--account-id <sub>] [--since <iso>] [--until <iso>] [--limit 50] [--cursor <id>]',
+    usage: 'audit list [--action <a>] [--actor <a>] [--client-id <id>] [--account-id <sub>] [--outcome success|failure] [--since <iso>] [--until <iso>] [--limit 50] [--cursor <id>]',
     summary: 'admin changes and logins, newest first',
-    options: { action: { type: 'string' }, actor: { type: 'string' }, 'client-id': { type: 'string' }, 'account-id': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
-    checks: { since: isoDate, until: isoDate, limit: wholeNumber(PAGE_LIMIT) },
+    options: { action: { type: 'string' }, actor: { type: 'string' }, 'client-id': { type: 'string' }, 'account-id': { type: 'string' }, outcome: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
+    checks: { outcome: (v) => (isOutcome(v) ? undefined : 'must be success or failure'), since: isoDate, until: isoDate, limit: wholeNumber(PAGE_LIMIT) },
     async run(ctx) {
       const page = await ctx.services.audit.query({
         action: str(ctx, 'action'), actor: str(ctx, 'actor'), clientId: str(ctx, 'client-id'), accountId: str(ctx, 'account-id'),
-        since: since(ctx, 'since'), until: since(ctx, 'until'), limit: integer(ctx, 'limit', PAGE_LIMIT) ?? 50, cursor: str(ctx, 'cursor'),
+        outcome: outcomeOf(str(ctx, 'outcome')), since: since(ctx, 'since'), until: since(ctx, 'until'), limit: integer(ctx, 'limit', PAGE_LIMIT) ?? 50, cursor: str(ctx, 'cursor'),
       });
       const rows = table(page.items.map((e) => [e.at, e.actor, e.action, e.outcome, e.target ?? e.clientId, e.reason]), '(no events)');
       ctx.out.result(page, page.nextCursor === null ? rows : `${rows}\n(more: --cursor ${page.nextCursor})`);

@@ -30,10 +30,17 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .badge{display:inline-block;padding:2px 10px;border-radius:10px;font-size:14px;font-weight:600}.badge.on{background:#e8f7ee;color:#0b5e33}.badge.off{background:#fdecee;color:#8c1823}
 .actions{display:flex;flex-wrap:wrap;align-items:center;gap:12px;margin-top:16px}.button.danger{border-color:#cb2634;color:#a61d29;font-weight:600}
 .results{margin-top:20px}
+.filter-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));column-gap:16px}
+.filter-grid>div{display:grid;grid-row:span 4;grid-template-rows:subgrid;align-content:start;padding-bottom:14px}.filter-grid label{margin:0}.filter-grid .hint{display:block;margin-bottom:4px}
+.actions a{color:#0b57d0}.export{display:flex;flex-wrap:wrap;align-items:center;gap:8px 16px;margin:0 0 16px}.export .muted{flex:1 1 320px;margin:0}
+main:has(form.filters){max-width:1320px}.audit-events table{font-size:14px}.audit-events th,.audit-events td{padding:8px 6px}.audit-events .mono{font-size:13px}
+td.wrap{overflow-wrap:anywhere}td.when{min-width:6.5em}td.ip{min-width:7.5em}tr.has-changes td{border-bottom:0;padding-bottom:0}tr.changes td{padding-top:2px}tr.changes summary{cursor:pointer;color:#0b57d0;font-size:14px}
+.diff{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:12px;margin-top:8px}.diff h3{font-size:14px;margin:0 0 4px;color:#4e5969}
+.diff pre{margin:0;padding:10px;background:#f7f8fa;border-radius:6px;font-size:13px;white-space:pre-wrap;overflow-wrap:anywhere}
 `;
 
 /** The console's sections, in navigation order (issue 14 #3). A section is listed once its pages exist. */
-export const CONSOLE_SECTIONS = ['apps', 'clients', 'users'] as const satisfies readonly ConsoleSectionName[];
+export const CONSOLE_SECTIONS = ['apps', 'clients', 'users', 'audit'] as const satisfies readonly ConsoleSectionName[];
 
 type ConsoleSectionName = 'overview' | 'apps' | 'clients' | 'resources' | 'keys' | 'users' | 'audit';
 export type ConsoleSection = (typeof CONSOLE_SECTIONS)[number];
