@@ -6,7 +6,8 @@ import { postToken } from '../support/oidc-client.ts';
 import { startTestApp } from '../support/test-app.ts';
 import { queryDatabase, setUpMiniProgram, subOf } from '../support/wechat-fixtures.ts';
 
-describe('wxbridge users find / sign-out', () => {
+// Six CLI processes, each starting Node and opening the database: well past 30 s on a loaded machine.
+describe('wxbridge users find / sign-out', { timeout: 120_000 }, () => {
   it('finds an account by its openid or sub, and signs it out of every app (refresh refused, sign-in still allowed, audited)', async () => {
     const app = await startTestApp();
     const mp = await setUpMiniProgram(app);

@@ -6,7 +6,7 @@ import { runCli, runCliWith } from '../support/cli-process.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { startTestApp } from '../support/test-app.ts';
 
-describe('console client seeded by migrate', () => {
+describe('console client seeded by migrate', { timeout: 120_000 }, () => {
   it('registers wxbridge-console for the recorded issuer once, and a second migrate leaves it as it was', async () => {
     const app = await startTestApp();
     const before = await runCli(app, ['clients', 'show', '--id', 'wxbridge-console', '--json']);
@@ -28,7 +28,7 @@ describe('console client seeded by migrate', () => {
   });
 });
 
-describe('console client seeded by migrate on a database no server has started on', () => {
+describe('console client seeded by migrate on a database no server has started on', { timeout: 120_000 }, () => {
   it('creates the admin API audience it needs and the client for the configured issuer', async () => {
     const database = await createTestDatabase();
     const env = { NODE_ENV: 'test', DATABASE_URL: database.url, WXBRIDGE_MASTER_KEY: randomBytes(32).toString('base64'), WXBRIDGE_ISSUER: 'https://id.example.com' };
