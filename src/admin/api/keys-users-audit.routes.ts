@@ -15,6 +15,8 @@ const SEARCH_LIMIT = 20;
 
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
 
+const ISO_TIME = 'must be an ISO 8601 time with its offset, e.g. 2026-11-30T08:00:00Z';
+
 const AuditQuery = z.object({
   action: z.string().max(64).optional(),
   actor: z.string().max(160).optional(),
@@ -22,8 +24,8 @@ const AuditQuery = z.object({
   accountId: z.string().max(64).optional(),
   // The console's outcome filter (issue 14 #3); the column holds only these two words.
   outcome: z.enum(AUDIT_OUTCOMES, { error: 'must be success or failure' }).optional(),
-  since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
-  until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  since: z.iso.datetime({ offset: true, error: ISO_TIME }).transform((s) => new Date(s)).optional(),
+  until: z.iso.datetime({ offset: true, error: ISO_TIME }).transform((s) => new Date(s)).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().regex(/^[0-9]{1,19}$/, 'must be an id from nextCursor')
     // ids are PostgreSQL bigints: a larger number is a client's mistake, not a 500 (issue #15 finding 8).
