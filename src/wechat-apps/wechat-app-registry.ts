@@ -17,7 +17,7 @@ export const WeChatAppInput = z.object({
   kind: z.enum(WECHAT_APP_KINDS),
   secret: z.string().regex(/^[0-9A-Za-z]{16,64}$/, 'must be the AppSecret (16–64 letters and digits)'),
   name: z.string().trim().min(1).max(128).optional(),
-  openPlatformId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(),
+  openPlatformId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -').optional(),
   /** Mini-programs: the page of the web sign-in code, without a leading slash (getwxacodeunlimit `page`, wechat-api.md §8.6). */
   webSignInPage: z.string().regex(/^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/, 'must be a mini-program page path like pages/web-sign-in/index').max(128).optional(),
 });
