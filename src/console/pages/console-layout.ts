@@ -30,6 +30,9 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .badge{display:inline-block;padding:2px 10px;border-radius:10px;font-size:14px;font-weight:600}.badge.on{background:#e8f7ee;color:#0b5e33}.badge.off{background:#fdecee;color:#8c1823}
 .actions{display:flex;flex-wrap:wrap;align-items:center;gap:12px;margin-top:16px}.button.danger{border-color:#cb2634;color:#a61d29;font-weight:600}
 .results{margin-top:20px}
+.break{overflow-wrap:anywhere}
+fieldset.choices{border:0;padding:0;margin:0;display:grid;gap:12px}fieldset.choices legend{font-weight:600;margin-bottom:8px;padding:0}fieldset.choices .hint{margin-left:28px}.hint{display:block}label.check input[type=radio]{width:auto}
+.secret-once .row{display:flex;gap:8px}.secret-once .row input{flex:1}.copy-status{min-height:1.5em;margin:4px 0 0;color:#0b5e33;font-weight:600}
 `;
 
 /** The console's sections, in navigation order (issue 14 #3). A section is listed once its pages exist. */
