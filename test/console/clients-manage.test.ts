@@ -181,15 +181,27 @@ describe('console: clients', { timeout: 120_000 }, () => {
     expect(again.status()).toBe(404);
     expect(await again.text()).toContain(`no client ${mp.clientId}`);
 
+    // Rotate with no overlap, in Chinese: the old secret stops at once.
+    const zh = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'zh-CN,zh;q=0.9' });
+    await zh.context().addCookies(await page.context().cookies());
+    await zh.goto(`${app.issuer}/console/clients/ledger-svc`);
+    await zh.getByLabel('当前密钥继续有效').selectOption({ label: '不保留：立即失效' });
+    expect(await submit(zh, '轮换密钥')).toBe(200);
+    const firstRotated = await zh.getByRole('textbox', { name: '客户端密钥', exact: true }).inputValue();
+    expect(await zh.locator('[data-previous-until]').textContent()).toBe('旧密钥已失效；只有新密钥可用。');
+    await expectAccessible(zh, 'console-client-rotated-zh');
+    app.clock.advance(app.config.cache.lookupTtlMs + 1); // past the per-process client cache (ADR 0012)
+    await expect(clientCredentials(app, 'ledger-svc', oldSecret, resource)).rejects.toMatchObject({ error: 'invalid_client' });
+
     // Rotate with a 1 h overlap: both secrets work until the clock passes it, then only the new one.
     await page.goto(`${app.issuer}/console/clients/ledger-svc`);
     await page.getByLabel('The current secret keeps working for').selectOption({ label: '1 hour' });
     expect(await submit(page, 'Rotate secret')).toBe(200);
     const newSecret = await page.getByRole('textbox', { name: 'Client secret', exact: true }).inputValue();
-    expect(newSecret).not.toBe(oldSecret);
+    expect(newSecret).not.toBe(firstRotated);
     expect(await page.locator('[data-previous-until]').textContent()).toContain('The previous secret works until');
     await expectAccessible(page, 'console-client-rotated-en');
-    await clientCredentials(app, 'ledger-svc', oldSecret, resource);
+    await clientCredentials(app, 'ledger-svc', firstRotated, resource);
     await clientCredentials(app, 'ledger-svc', newSecret, resource);
     // A refused rotation (an overlap the form does not offer) says why.
     const forged = await page.request.post(`${app.issuer}/console/clients/ledger-svc/rotate-secret`, { form: { csrf, overlapSeconds: '5' }, maxRedirects: 0 });
@@ -198,9 +210,11 @@ describe('console: clients', { timeout: 120_000 }, () => {
 
     // The console is done before the clock jumps (its session would end with the hour too).
     app.clock.advance(3601 * 1000);
-    await expect(clientCredentials(app, 'ledger-svc', oldSecret, resource)).rejects.toMatchObject({ error: 'invalid_client' });
+    await expect(clientCredentials(app, 'ledger-svc', firstRotated, resource)).rejects.toMatchObject({ error: 'invalid_client' });
     await clientCredentials(app, 'ledger-svc', newSecret, resource);
     const rotations = await app.admin.audit.query({ action: 'client.rotate_secret', limit: 5 });
-    expect(rotations.items.filter((item) => item.outcome === 'success')).toEqual([expect.objectContaining({ target: 'ledger-svc', actor: adminSub, clientId: 'wxbridge-console' })]);
+    const successes = rotations.items.filter((item) => item.outcome === 'success');
+    expect(successes).toHaveLength(2);
+    expect(successes.every((item) => item.target === 'ledger-svc' && item.actor === adminSub && item.clientId === 'wxbridge-console')).toBe(true);
   });
 });

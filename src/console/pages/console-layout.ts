@@ -32,7 +32,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .results{margin-top:20px}
 .break{overflow-wrap:anywhere}
 fieldset.choices{border:0;padding:0;margin:0;display:grid;gap:12px}fieldset.choices legend{font-weight:600;margin-bottom:8px;padding:0}fieldset.choices .hint{margin-left:28px}.hint{display:block}label.check input[type=radio]{width:auto}
-.secret-once .row{display:flex;gap:8px}.secret-once .row input{flex:1}.copy-status{min-height:1.5em;margin:4px 0 0;color:#0b5e33;font-weight:600}
+.secret-once .row{display:flex;flex-wrap:wrap;gap:8px}.secret-once .row input{flex:1 1 16em}.copy-status{min-height:1.5em;margin:4px 0 0;color:#0b5e33;font-weight:600}
 `;
 
 /** The console's sections, in navigation order (issue 14 #3). A section is listed once its pages exist. */
