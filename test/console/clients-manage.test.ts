@@ -62,6 +62,8 @@ describe('console: clients', { timeout: 120_000 }, () => {
     await chooseType(app, page, 'Mini-program');
     await inBothLanguages(browser(), page, 'console-client-new-miniprogram');
     await page.getByLabel('Client ID').fill('shop-mp');
+    // Only mini-program apps are offered (the website and official account of setUpBrowserApps are not).
+    expect(await page.getByLabel('Mini-program app').locator('option').allTextContents()).toEqual([mp.appId]);
     await page.getByLabel('Mini-program app').selectOption(mp.appId);
     await page.getByLabel('Resources (APIs) (optional)').fill(`${resource} orders:read`);
     await page.getByLabel('Default resource (optional)').fill(resource);

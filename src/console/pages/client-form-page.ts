@@ -53,7 +53,7 @@ export function clientFormBody(page: ClientFormPage): string {
 <section class="card" aria-labelledby="add-client-title">
 <h1 id="add-client-title">${e(words.addTitles[type] ?? '')}</h1>
 <p class="muted">${e(words.typeHints[type] ?? '')} <a href="/console/clients#add-client-title">${e(words.otherType)}</a></p>
-${page.errors === undefined ? '' : `<p class="notice error" role="alert">${e(text.clientFormError)}</p>`}
+${page.errors === undefined ? '' : `<div class="notice error" role="alert"><p>${e(text.clientFormError)}</p>${unplaced(page.errors, fields)}</div>`}
 <form class="stack" method="post" action="/console/clients">
 ${csrfInput(page.csrfToken)}
 <input type="hidden" name="type" value="${type}">
@@ -61,6 +61,11 @@ ${fields}
 <div><button class="button primary" type="submit">${e(text.addClient)}</button></div>
 </form>
 </section>`;
+}
+
+/** A message about a field this form does not show (e.g. the app of a mini-program client when there is none): shown in the alert. */
+function unplaced(errors: Readonly<Record<string, string>>, fields: string): string {
+  return Object.entries(errors).filter(([name]) => !fields.includes(`id="client-${name}-error"`)).map(([name, message]) => `<p>${e(`${name}: ${message}`)}</p>`).join('');
 }
 
 type Field = (name: string, label: string, control: string, hint?: string) => string;
