@@ -112,6 +112,7 @@ describe('console: a WeChat app\'s page', { timeout: 120_000 }, () => {
     expect(await page.getByRole('status').first().textContent()).toContain('Check it with WeChat now');
     await saveScreenshot(page, 'console-app-secret-replaced-en');
     expect(await check()).toContain('WeChat refused the AppSecret');
+    expect(await page.locator('[data-fix]').textContent()).toContain('Replace the AppSecret');
     await expectAccessible(page, 'console-app-check-wrong-secret-en');
 
     await page.getByLabel('New AppSecret').fill(mp.secret);

@@ -62,7 +62,7 @@ export function appPageBody(page: AppPage): string {
 ${page.done === undefined ? '' : notice('done', doneWords[page.done])}
 <section class="card" aria-labelledby="app-title">
 <h1 id="app-title" class="break">${e(words.appTitle(app.appId))}</h1>
-${checkNotice(page.language, page.checked)}
+${checkNotice(page.language, page.checked)}${page.checked !== undefined && 'diagnosis' in page.checked && page.checked.diagnosis === 'wrong_secret' ? `<p data-fix><a href="#secret-title">${e(words.wrongSecretHere)}</a></p>` : ''}
 <p class="muted">${e(words.factsCaption)}</p>
 <dl class="facts" data-app="${e(app.appId)}">${facts}</dl>
 <div class="actions">${checkButton}</div>
