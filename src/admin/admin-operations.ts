@@ -15,7 +15,7 @@ import type { KeyStore } from '../keys/key-store.ts';
 import type { SigningAlgorithm } from '../keys/signing-algorithms.ts';
 import { parseOrThrow } from '../validation.ts';
 import type { WeChatAppCheck } from '../wechat-apps/wechat-app-check.ts';
-import type { AccountSettingsInput, WeChatAppInput, WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
+import type { AccountSettingsInput, AppUpdateInput, WeChatAppInput, WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { ADMIN_SCOPE } from './admin-audience.ts';
 import type { AdminActor, Audited } from './audited.ts';
 
@@ -26,7 +26,11 @@ export function appOperations(apps: WeChatAppRegistry, audited: Audited, checker
     list: (page?: Page) => apps.list(page),
     find: (appId: string) => apps.find(appId),
     upsert: (input: WeChatAppInput) => audited({ action: 'app.upsert', target: input.appId, before: () => apps.find(input.appId), run: () => apps.upsert(input) }),
-    /** Issue 17 #3, #4: linking by verified phone, and what a conflicting late unionid does. */
+    /** Name, Open Platform, web sign-in page: editable without typing the AppSecret again (issue 14 #3). */
+    update: (appId: string, changes: AppUpdateInput) => audited({ action: 'app.update', target: appId, before: () => apps.find(appId), run: () => apps.update(appId, changes) }),
+    /** A new AppSecret; the audit records that it changed, never the secret (the views hold none). */
+    rotateSecret: (appId: string, secret: string) => audited({ action: 'app.rotate_secret', target: appId, before: () => apps.find(appId), run: () => apps.rotateSecret(appId, secret) }),
+    /** Issue 17 #3: linking by verified phone, and what a conflicting late unionid does. */
     updateAccountSettings: (appId: string, settings: AccountSettingsInput) => audited({
       action: 'app.account_settings', target: appId, before: () => apps.find(appId), run: () => apps.updateAccountSettings(appId, settings),
     }),

@@ -1,6 +1,7 @@
-/** /console/apps (issue 14 #3): list and add WeChat apps through GET/POST /admin/v1/apps, and check one. */
+/** /console/apps (issue 14 #3): list and add WeChat apps through GET/POST /admin/v1/apps, and check one (from the list or its page). */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import { appPageRenderer } from './app-routes.ts';
 import { fieldErrors, loadList, redirectAfterChange, sendConsolePage, type ConsolePageDeps, type ConsoleRequest } from './console-request.ts';
 import { appsPageBody, type AppRow, type AppsPage } from './pages/apps-page.ts';
 import { consoleText } from './pages/console-text.ts';
@@ -8,7 +9,8 @@ import { consoleText } from './pages/console-text.ts';
 const FIELDS = ['appId', 'kind', 'secret', 'name', 'openPlatformId'] as const;
 
 export function registerAppPages(router: Router, deps: ConsolePageDeps): void {
-  async function render(ctx: Context, request: ConsoleRequest, extra: Pick<AppsPage, 'saved' | 'form' | 'checked'>, status = 200): Promise<void> {
+  const renderApp = appPageRenderer(deps);
+  async function render(ctx: Context, request: ConsoleRequest, extra: Pick<AppsPage, 'saved' | 'removed' | 'form' | 'checked'>, status = 200): Promise<void> {
     const list = await loadList<AppRow>(ctx, request, '/apps');
     if (list === undefined) return;
     const language = deps.language(ctx);
@@ -19,19 +21,22 @@ export function registerAppPages(router: Router, deps: ConsolePageDeps): void {
   router.get('/apps', async (ctx) => {
     const request = await deps.signedIn(ctx);
     if (request === undefined) return;
-    const saved = typeof ctx.query['saved'] === 'string' ? ctx.query['saved'] : undefined;
-    await render(ctx, request, { saved: saved !== undefined && /^wx[0-9a-f]{16}$/.test(saved) ? saved : undefined });
+    const appIdIn = (name: string): string | undefined => { const value = ctx.query[name]; return typeof value === 'string' && /^wx[0-9a-f]{16}$/.test(value) ? value : undefined; };
+    await render(ctx, request, { saved: appIdIn('saved'), removed: appIdIn('removed') });
   });
 
   router.post('/apps/:appId/check', async (ctx) => {
     const request = await deps.signedIn(ctx);
     if (request === undefined) return;
-    if ((await deps.checkedForm(ctx, request)) === undefined) return;
+    const form = await deps.checkedForm(ctx, request);
+    if (form === undefined) return;
     const appId = ctx.params['appId'] ?? '';
     const answer = await request.api.call('POST', `/apps/${encodeURIComponent(appId)}/check`);
     if (answer.kind === 'refused' && (await request.refusedAccess(answer))) return;
     const checked = answer.kind === 'ok' ? (answer.body as { appId: string; diagnosis: string; errcode: number | null }) : { appId, problem: answer.message };
-    await render(ctx, request, { checked }, answer.kind === 'ok' ? 200 : answer.status);
+    // The app's own page asks from there (after a new secret, to prove it): the answer is shown there.
+    if (form.get('from') === 'app') await renderApp(ctx, request, appId, { checked }, answer.kind === 'ok' ? 200 : answer.status);
+    else await render(ctx, request, { checked }, answer.kind === 'ok' ? 200 : answer.status);
   });
 
   router.post('/apps', async (ctx) => {

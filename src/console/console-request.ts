@@ -69,14 +69,21 @@ export function redirectAfterChange(ctx: Context, location: string): void {
 /** The status a refused change answers with: the API's own, except its faults, which are a bad gateway here. */
 export const refusalStatus = (status: number): number => (status >= 500 ? 502 : status);
 
-/** The admin API's `field: problem; field.0: problem` message, split by form field (others under the first field). */
+/**
+ * The admin API's `field: problem; field.0: problem; field.<key>: problem` message, split by form field;
+ * a sentence that starts with a field's name ("defaultResource must be …") goes to that field; others under the first field.
+ */
 export function fieldErrors(message: string, fields: readonly string[]): Record<string, string> {
   const errors: Record<string, string> = {};
   const fallback = fields[0] ?? 'form';
+  let previous: string | undefined;
   for (const part of message.split('; ')) {
-    const match = /^([A-Za-z]+)(?:\.\d+)?: (.*)$/.exec(part);
-    const field = match !== null && fields.includes(match[1] ?? '') ? match[1] ?? fallback : fallback;
+    const match = /^([A-Za-z]+)(?:\.\S*)?: (.*)$/.exec(part);
+    const named = fields.find((name) => part.startsWith(`${name} `));
+    // A part naming nothing continues the previous one's sentence (a message may itself contain "; ").
+    const field = match !== null && fields.includes(match[1] ?? '') ? match[1] ?? fallback : named ?? (match === null ? previous : undefined) ?? fallback;
     errors[field] = errors[field] === undefined ? (match?.[2] ?? part) : `${errors[field]}; ${match?.[2] ?? part}`;
+    previous = field;
   }
   return errors;
 }

@@ -10,8 +10,10 @@ import { hashToken } from '../accounts/admin-roles.ts';
 import { sendPage } from '../pages/html.ts';
 import { pageLanguage } from '../pages/page-language.ts';
 import { createAdminApiClient } from './admin-api-client.ts';
+import { registerAppEditPages } from './app-routes.ts';
 import { registerAppPages } from './apps-routes.ts';
 import { registerAuditPages } from './audit-routes.ts';
+import { registerClientEditPages } from './client-routes.ts';
 import { registerClientPages } from './clients-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { registerUserPages } from './users-routes.ts';
@@ -148,7 +150,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
 
   // One registration per section (src/console/pages/console-layout.ts CONSOLE_SECTIONS).
   const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language };
-  for (const register of [registerAppPages, registerClientPages, registerUserPages, registerAuditPages]) register(router, pageDeps);
+  for (const register of [registerAppPages, registerAppEditPages, registerClientPages, registerClientEditPages, registerUserPages, registerAuditPages]) register(router, pageDeps);
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;

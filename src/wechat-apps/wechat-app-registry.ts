@@ -17,7 +17,7 @@ export const WeChatAppInput = z.object({
   kind: z.enum(WECHAT_APP_KINDS),
   secret: z.string().regex(/^[0-9A-Za-z]{16,64}$/, 'must be the AppSecret (16–64 letters and digits)'),
   name: z.string().trim().min(1).max(128).optional(),
-  openPlatformId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(),
+  openPlatformId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -').optional(),
   /** Mini-programs: the page of the web sign-in code, without a leading slash (getwxacodeunlimit `page`, wechat-api.md §8.6). */
   webSignInPage: z.string().regex(/^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/, 'must be a mini-program page path like pages/web-sign-in/index').max(128).optional(),
 });
@@ -30,6 +30,16 @@ export const AccountSettingsInput = z.strictObject({
   newAccountsAllowed: z.boolean().optional(),
 }).refine((input) => Object.values(input).some((value) => value !== undefined), 'give linkByVerifiedPhone, unionIdConflict or newAccountsAllowed');
 export type AccountSettingsInput = z.input<typeof AccountSettingsInput>;
+
+/** An edit of an app's descriptive fields without its secret (issue 14 #3); null clears a field, absent keeps it. */
+export const AppUpdateInput = z.strictObject({
+  name: WeChatAppInput.shape.name.unwrap().nullable().optional(),
+  openPlatformId: WeChatAppInput.shape.openPlatformId.unwrap().nullable().optional(),
+  webSignInPage: WeChatAppInput.shape.webSignInPage.unwrap().nullable().optional(),
+}).refine((input) => Object.values(input).some((value) => value !== undefined), 'give name, openPlatformId or webSignInPage');
+export type AppUpdateInput = z.input<typeof AppUpdateInput>;
+
+const AppSecret = WeChatAppInput.shape.secret;
 
 export interface WeChatAppView {
   readonly appId: string;
@@ -96,6 +106,32 @@ export function createWeChatAppRegistry(deps: { em: () => EntityManager; secretB
       if (input.unionIdConflict !== undefined) app.unionIdConflict = input.unionIdConflict;
       if (input.newAccountsAllowed !== undefined) app.newAccountsAllowed = input.newAccountsAllowed;
       await em.flush();
+      return toView(app);
+    },
+
+    /** Changes the app's name, Open Platform or web sign-in page; `wechat.app_unknown` when there is no such app. */
+    async update(appId: string, raw: AppUpdateInput): Promise<WeChatAppView> {
+      const input = parseOrThrow(AppUpdateInput, raw, 'request.invalid');
+      const em = deps.em().fork();
+      const app = await em.findOne(WeChatApp, { appId });
+      if (app === null) throw new AppError('wechat.app_unknown', `no WeChat app ${appId.slice(0, 64)}`);
+      if (input.name !== undefined) app.name = input.name;
+      if (input.openPlatformId !== undefined) app.openPlatformId = input.openPlatformId;
+      if (input.webSignInPage !== undefined) app.webSignInPage = input.webSignInPage;
+      await em.flush();
+      credentials.delete(appId);
+      return toView(app);
+    },
+
+    /** Replaces the AppSecret (sealed like on add); this process forgets the old one at once, others within the cache TTL. */
+    async rotateSecret(appId: string, secret: string): Promise<WeChatAppView> {
+      const checked = parseOrThrow(z.strictObject({ secret: AppSecret }), { secret }, 'request.invalid');
+      const em = deps.em().fork();
+      const app = await em.findOne(WeChatApp, { appId });
+      if (app === null) throw new AppError('wechat.app_unknown', `no WeChat app ${appId.slice(0, 64)}`);
+      app.secretCiphertext = deps.secretBox.seal(checked.secret, secretContext(appId));
+      await em.flush();
+      credentials.delete(appId);
       return toView(app);
     },
 

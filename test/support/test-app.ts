@@ -114,7 +114,11 @@ function watchedAdmin(admin: AdminServices): AdminServices {
   };
   return {
     ...admin,
-    apps: { ...apps, upsert: (input) => { leakWatch.secret('app secret', input.secret); return apps.upsert(input); } },
+    apps: {
+      ...apps,
+      upsert: (input) => { leakWatch.secret('app secret', input.secret); return apps.upsert(input); },
+      rotateSecret: (appId, secret) => { leakWatch.secret('app secret', secret); return apps.rotateSecret(appId, secret); },
+    },
     clients: {
       ...clients,
       register: (...args) => seen(clients.register(...args)),

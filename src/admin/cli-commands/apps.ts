@@ -1,4 +1,4 @@
-/** `wxbridge apps add|list|remove` (design.md §6): the AppSecret comes from $VAR or stdin, never argv, and is never printed. */
+/** `wxbridge apps add|update|rotate-secret|list|remove` (design.md §6): the AppSecret comes from $VAR or stdin, never argv, and is never printed. */
 import type { WeChatAppInput } from '../../wechat-apps/wechat-app-registry.ts';
 import { readSecret } from '../cli-io.ts';
 import { optional, required, str, table, type Command } from './command.ts';
@@ -18,6 +18,32 @@ export const APP_COMMANDS: Readonly<Record<string, Command>> = {
         ...optional('webSignInPage', str(ctx, 'web-sign-in-page')),
       });
       ctx.out.result(app, `app ${app.appId} (${app.kind}) saved`);
+    },
+  },
+  'apps update': {
+    usage: 'apps update --appid <id> [--name <n>] [--open-platform <id>] [--web-sign-in-page <path>]',
+    summary: 'change an app\'s name, Open Platform account or web sign-in page without its AppSecret ("" clears one)',
+    options: { appid: { type: 'string' }, name: { type: 'string' }, 'open-platform': { type: 'string' }, 'web-sign-in-page': { type: 'string' } },
+    required: ['appid'],
+    async run(ctx) {
+      // An empty value clears the field: the way to unbind an app from its Open Platform account.
+      const cleared = (name: string): string | null | undefined => { const value = str(ctx, name); return value === '' ? null : value; };
+      const app = await ctx.services.apps.update(required(ctx, 'appid'), {
+        ...optional('name', cleared('name')), ...optional('openPlatformId', cleared('open-platform')), ...optional('webSignInPage', cleared('web-sign-in-page')),
+      });
+      ctx.out.result(app, `app ${app.appId} (${app.kind}) updated`);
+    },
+  },
+  'apps rotate-secret': {
+    usage: 'apps rotate-secret --appid <id> [--secret-env <VAR>]',
+    summary: 'replace an app\'s AppSecret (from $VAR or stdin, never argv; never printed)',
+    options: { appid: { type: 'string' }, 'secret-env': { type: 'string' } },
+    // Checked before the secret is read: a bare `apps rotate-secret` must not sit waiting on stdin.
+    required: ['appid'],
+    async run(ctx) {
+      const secret = await readSecret(ctx.env, str(ctx, 'secret-env'), ctx.stdin);
+      const app = await ctx.services.apps.rotateSecret(required(ctx, 'appid'), secret);
+      ctx.out.result(app, `app ${app.appId}: AppSecret replaced`);
     },
   },
   'apps list': {

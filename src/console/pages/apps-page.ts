@@ -2,6 +2,7 @@
 import { escapeHtml as e } from '../../pages/html.ts';
 import type { PageLanguage } from '../../pages/page-language.ts';
 import type { ListPage } from '../console-request.ts';
+import { appsText } from './apps-text.ts';
 import { consoleText } from './console-text.ts';
 import { csrfInput, dataTable, formField, notice, pager, postButton } from './page-parts.ts';
 
@@ -12,6 +13,8 @@ export interface AppsPage {
   readonly csrfToken: string;
   readonly list: ListPage<AppRow>;
   readonly saved?: string | undefined;
+  /** Just removed (from the app's page). */
+  readonly removed?: string | undefined;
   /** The answer of a check (issue 14 #3), explained in plain words; or the API's refusal of it. */
   readonly checked?: { readonly appId: string; readonly diagnosis: string; readonly errcode: number | null } | { readonly appId: string; readonly problem: string } | undefined;
   /** What was typed (never the secret) and the API's message per field, after a refused add. */
@@ -22,16 +25,16 @@ const KINDS = ['miniprogram', 'web', 'official_account', 'app'] as const;
 
 export function appsPageBody(page: AppsPage): string {
   const text = consoleText(page.language);
-  const rows = page.list.items.map((app) => `<tr data-app-id="${e(app.appId)}"><td><code>${e(app.appId)}</code></td><td>${e(text.kinds[app.kind] ?? app.kind)}</td><td>${e(app.name ?? '—')}</td><td>${e(app.openPlatformId ?? '—')}</td><td>${
+  const rows = page.list.items.map((app) => `<tr data-app-id="${e(app.appId)}"><td><a class="mono" href="/console/apps/${encodeURIComponent(app.appId)}">${e(app.appId)}</a></td><td>${e(text.kinds[app.kind] ?? app.kind)}</td><td>${e(app.name ?? '—')}</td><td>${e(app.openPlatformId ?? '—')}</td><td>${
     postButton({ action: `/console/apps/${encodeURIComponent(app.appId)}/check`, csrfToken: page.csrfToken, words: text.check, label: text.checkLabel(app.appId) })}</td></tr>`);
   const values = page.form?.values ?? {};
   const errors = page.form?.errors ?? {};
   const field = (name: string, label: string, control: string, hint?: string): string => formField({ form: 'app', name, label, control, hint, error: errors[name] });
   const kindOptions = KINDS.map((kind) => `<option value="${kind}"${values['kind'] === kind ? ' selected' : ''}>${e(text.kinds[kind] ?? kind)}</option>`).join('');
-  return `${page.saved === undefined ? '' : notice('done', text.added(page.saved))}
+  return `${page.saved === undefined ? '' : notice('done', text.added(page.saved))}${page.removed === undefined ? '' : notice('done', appsText(page.language).removed(page.removed))}
 <section class="card" aria-labelledby="apps-title">
 <h1 id="apps-title">${e(text.appsTitle)}</h1>
-${checkNotice(page)}
+${checkNotice(page.language, page.checked)}
 ${dataTable({ caption: text.appsIntro, headers: [text.appId, text.kind, text.name, text.openPlatform, text.actions], rows, empty: text.appsEmpty })}
 ${pager({ path: '/console/apps', label: text.appsTitle, isFirstPage: page.list.isFirstPage, nextCursor: page.list.nextCursor, words: text })}
 </section>
@@ -50,10 +53,10 @@ ${field('openPlatformId', `${text.openPlatform}${text.optional}`, `<input autoco
 </section>`;
 }
 
-function checkNotice(page: AppsPage): string {
-  const { checked } = page;
+/** The answer of a check, in plain words with the fix (shared by the list and an app's own page). */
+export function checkNotice(language: PageLanguage, checked: AppsPage['checked']): string {
   if (checked === undefined) return '';
-  const text = consoleText(page.language);
+  const text = consoleText(language);
   const ok = 'diagnosis' in checked && checked.diagnosis === 'ok';
   const words = 'problem' in checked ? checked.problem : text.diagnoses[checked.diagnosis] ?? text.diagnoses['rejected'] ?? '';
   const errcode = 'errcode' in checked && checked.errcode !== null ? ` <span class="mono">(${e(text.errcode)} ${String(checked.errcode)})</span>` : '';

@@ -37,6 +37,9 @@ main:has(form.filters){max-width:1320px}.audit-events table{font-size:14px}.audi
 td.wrap{overflow-wrap:anywhere}td.when{min-width:6.5em}td.ip{min-width:7.5em}tr.has-changes td{border-bottom:0;padding-bottom:0}tr.changes td{padding-top:2px}tr.changes summary{cursor:pointer;color:#0b57d0;font-size:14px}
 .diff{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:12px;margin-top:8px}.diff h3{font-size:14px;margin:0 0 4px;color:#4e5969}
 .diff pre{margin:0;padding:10px;background:#f7f8fa;border-radius:6px;font-size:13px;white-space:pre-wrap;overflow-wrap:anywhere}
+.break{overflow-wrap:anywhere}
+fieldset.choices{border:0;padding:0;margin:0;display:grid;gap:12px}fieldset.choices legend{font-weight:600;margin-bottom:8px;padding:0}fieldset.choices .hint{margin-left:28px}.hint{display:block}label.check input[type=radio]{width:auto}
+.secret-once .row{display:flex;flex-wrap:wrap;gap:8px}.secret-once .row input{flex:1 1 16em}.copy-status{min-height:1.5em;margin:4px 0 0;color:#0b5e33;font-weight:600}
 `;
 
 /** The console's sections, in navigation order (issue 14 #3). A section is listed once its pages exist. */

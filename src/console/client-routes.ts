@@ -1,0 +1,113 @@
+/**
+ * /console/clients/<clientId> (issue 14 #3): one client — edit its scopes and resources (PATCH with the
+ * version read; a stale one shows the API's 409 message over the current values), rotate its secret
+ * with an overlap (the new secret shown once in that response, with a copy button), and remove it after
+ * a confirmation step (DELETE revokes its grants and refresh tokens).
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { escapeHtml as e } from '../pages/html.ts';
+import { EDIT_FIELDS, typedValues, updateBody } from './client-form.ts';
+import { fieldErrors, redirectAfterChange, refusalStatus, sendConsolePage, type ConsolePageDeps, type ConsoleRequest } from './console-request.ts';
+import { clientPageBody, clientRemoveBody, OVERLAPS, type ClientPage, type ClientView } from './pages/client-page.ts';
+import { clientsText } from './pages/clients-text.ts';
+import { COPY_SECRET_SCRIPT } from './pages/copy-secret.ts';
+import { notice } from './pages/page-parts.ts';
+
+type ClientPageExtra = Pick<ClientPage, 'done' | 'added' | 'secret' | 'edit' | 'rotateRefusal'>;
+
+const apiPath = (clientId: string): string => `/clients/${encodeURIComponent(clientId)}`;
+const pagePath = (clientId: string): string => `/console${apiPath(clientId)}`;
+
+/** Sends the client's page (with `extra`), or a "no such client" page; answers the client shown. */
+export function clientPageRenderer(deps: ConsolePageDeps) {
+  return async (ctx: Context, request: ConsoleRequest, clientId: string, extra: ClientPageExtra, status = 200): Promise<ClientView | undefined> => {
+    const language = deps.language(ctx);
+    const words = clientsText(language);
+    const answer = await request.api.call('GET', apiPath(clientId));
+    if (answer.kind === 'refused') {
+      if (await request.refusedAccess(answer)) return undefined;
+      if (answer.status !== 404) throw new Error(`the admin API answered ${answer.status} ${answer.error}`);
+      const body = `<section class="card"><h1 class="break">${e(words.clientTitle(clientId))}</h1>${notice('error', words.notFound(clientId))}<p><a href="/console/clients">${e(words.backToClients)}</a></p></section>`;
+      sendConsolePage(ctx, request, { language, section: 'clients', title: words.clientTitle(clientId), body, status: 404 });
+      return undefined;
+    }
+    const client = answer.body as ClientView;
+    const body = clientPageBody({ language, csrfToken: request.session.csrfToken, client, ...extra });
+    sendConsolePage(ctx, request, {
+      language, section: 'clients', title: words.clientTitle(clientId), body, status,
+      // The copy button exists only where a secret is shown once.
+      ...(extra.secret === undefined ? {} : { script: COPY_SECRET_SCRIPT }),
+    });
+    return client;
+  };
+}
+
+export function registerClientEditPages(router: Router, deps: ConsolePageDeps): void {
+  const render = clientPageRenderer(deps);
+  const post = async (ctx: Context, clientId: string | undefined): Promise<{ request: ConsoleRequest; form: URLSearchParams; clientId: string } | undefined> => {
+    const request = await deps.signedIn(ctx);
+    if (request === undefined) return undefined;
+    const form = await deps.checkedForm(ctx, request);
+    return form === undefined ? undefined : { request, form, clientId: clientId ?? '' };
+  };
+
+  router.get('/clients/:clientId', async (ctx) => {
+    const request = await deps.signedIn(ctx);
+    if (request === undefined) return;
+    await render(ctx, request, ctx.params['clientId'] ?? '', { done: ctx.query['done'] === 'updated' ? 'updated' : undefined });
+  });
+
+  router.post('/clients/:clientId', async (ctx) => {
+    const posted = await post(ctx, ctx.params['clientId']);
+    if (posted === undefined) return;
+    const { request, form, clientId } = posted;
+    const type = form.get('scope') === null ? 'service' : 'other';
+    const answer = await request.api.call('PATCH', apiPath(clientId), updateBody(type, form));
+    if (answer.kind === 'ok') { redirectAfterChange(ctx, `${pagePath(clientId)}?done=updated`); return; }
+    if (await request.refusedAccess(answer)) return;
+    // A stale version: the page shows the client as it is now, so the change is made again over current values.
+    const edit = answer.status === 409
+      ? { errors: {}, conflict: answer.message }
+      : { values: typedValues(form, EDIT_FIELDS), errors: fieldErrors(answer.message, type === 'service' ? EDIT_FIELDS.slice(1) : EDIT_FIELDS) };
+    await render(ctx, request, clientId, { edit }, refusalStatus(answer.status));
+  });
+
+  router.post('/clients/:clientId/rotate-secret', async (ctx) => {
+    const posted = await post(ctx, ctx.params['clientId']);
+    if (posted === undefined) return;
+    const { request, form, clientId } = posted;
+    const overlapSeconds = Number(form.get('overlapSeconds'));
+    const answer = await request.api.call('POST', `${apiPath(clientId)}/rotate-secret`, { overlapSeconds: (OVERLAPS as readonly number[]).includes(overlapSeconds) ? overlapSeconds : -1 });
+    if (answer.kind === 'refused') {
+      if (await request.refusedAccess(answer)) return;
+      await render(ctx, request, clientId, { rotateRefusal: answer.message }, refusalStatus(answer.status));
+      return;
+    }
+    const rotated = answer.body as { clientSecret: string; previousSecretsExpireAt: string | null };
+    // Shown in this response only (never in a URL); with no overlap the old secret has already stopped.
+    const previousUntil = overlapSeconds === 0 ? null : rotated.previousSecretsExpireAt;
+    await render(ctx, request, clientId, { secret: { value: rotated.clientSecret, kind: 'rotated', previousUntil } });
+  });
+
+  router.get('/clients/:clientId/remove', async (ctx) => {
+    const request = await deps.signedIn(ctx);
+    if (request === undefined) return;
+    const language = deps.language(ctx);
+    const clientId = ctx.params['clientId'] ?? '';
+    const body = clientRemoveBody({ language, csrfToken: request.session.csrfToken, clientId });
+    sendConsolePage(ctx, request, { language, section: 'clients', title: clientsText(language).confirmRemoveTitle(clientId), body });
+  });
+
+  router.post('/clients/:clientId/remove', async (ctx) => {
+    const posted = await post(ctx, ctx.params['clientId']);
+    if (posted === undefined) return;
+    const { request, clientId } = posted;
+    const answer = await request.api.call('DELETE', apiPath(clientId));
+    if (answer.kind === 'ok') { redirectAfterChange(ctx, `/console/clients?removed=${encodeURIComponent(clientId)}`); return; }
+    if (await request.refusedAccess(answer)) return;
+    const language = deps.language(ctx);
+    const body = clientRemoveBody({ language, csrfToken: request.session.csrfToken, clientId, refusal: answer.message });
+    sendConsolePage(ctx, request, { language, section: 'clients', title: clientsText(language).confirmRemoveTitle(clientId), body, status: refusalStatus(answer.status) });
+  });
+}
