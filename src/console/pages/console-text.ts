@@ -67,7 +67,7 @@ const en = {
   checkTitle: (appId: string) => `Check of ${appId}`,
   diagnoses: {
     ok: 'WeChat issued an access token: the AppID and AppSecret are right and this server may call WeChat.',
-    wrong_secret: 'WeChat refused the AppSecret. Copy the current AppSecret from the WeChat platform (Development → Basic configuration; resetting it there makes a new one) and add the app here again with it.',
+    wrong_secret: 'WeChat refused the AppSecret. Copy the current AppSecret from the WeChat platform (Development → Basic configuration; resetting it there makes a new one) and enter it under “Replace the AppSecret” on the app’s page.',
     ip_not_allowed: 'WeChat refused this server\'s IP address. Add the server\'s outbound IP address to the app\'s API IP allow-list on the WeChat platform, then check again.',
     quota_exhausted: 'WeChat\'s daily quota for access tokens of this app is used up. It resets at midnight Beijing time; an admin can also reset it on the WeChat platform.',
     app_unknown: 'WeChat does not know this AppID. Compare it with the AppID on the WeChat platform and add the app again with the right one.',
@@ -156,7 +156,7 @@ const zh: typeof en = {
   checkTitle: (appId: string) => `${appId} 的检查结果`,
   diagnoses: {
     ok: '微信已签发 access token：AppID 和 AppSecret 正确，本服务器可以调用微信接口。',
-    wrong_secret: '微信拒绝了 AppSecret。请在微信平台（开发 → 基本配置）复制当前的 AppSecret（在那里重置会生成新的），然后在此重新添加该应用。',
+    wrong_secret: '微信拒绝了 AppSecret。请在微信平台（开发 → 基本配置）复制当前的 AppSecret（在那里重置会生成新的），然后在该应用页面的“更换 AppSecret”中填入。',
     ip_not_allowed: '微信拒绝了本服务器的 IP 地址。请在微信平台把服务器的出口 IP 加入该应用的 API IP 白名单，然后再检查。',
     quota_exhausted: '该应用今天获取 access token 的次数已用完。额度在北京时间零点重置，管理员也可以在微信平台重置。',
     app_unknown: '微信不认识这个 AppID。请与微信平台上的 AppID 核对，并用正确的 AppID 重新添加。',
