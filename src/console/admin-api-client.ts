@@ -7,7 +7,7 @@ export type AdminApiAnswer =
   | { readonly kind: 'refused'; readonly status: number; readonly error: string; readonly message: string };
 
 export interface AdminApiClient {
-  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<AdminApiAnswer>;
+  call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<AdminApiAnswer>;
 }
 
 export function createAdminApiClient(adminAudience: string, accessToken: string): AdminApiClient {

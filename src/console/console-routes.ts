@@ -12,6 +12,7 @@ import { pageLanguage } from '../pages/page-language.ts';
 import { createAdminApiClient } from './admin-api-client.ts';
 import { registerAppPages } from './apps-routes.ts';
 import { registerClientPages } from './clients-routes.ts';
+import { registerResourcePages } from './resources-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { registerUserPages } from './users-routes.ts';
 import type { ConsolePageDeps, ConsoleRequest } from './console-request.ts';
@@ -146,8 +147,8 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
   });
 
   // One registration per section (src/console/pages/console-layout.ts CONSOLE_SECTIONS).
-  const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language };
-  for (const register of [registerAppPages, registerClientPages, registerUserPages]) register(router, pageDeps);
+  const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language, adminAudience: deps.adminAudience };
+  for (const register of [registerAppPages, registerClientPages, registerResourcePages, registerUserPages]) register(router, pageDeps);
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;
