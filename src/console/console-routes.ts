@@ -7,11 +7,13 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { hashToken } from '../accounts/admin-roles.ts';
+import { dateOf, type Clock } from '../clock.ts';
 import { sendPage } from '../pages/html.ts';
 import { pageLanguage } from '../pages/page-language.ts';
 import { createAdminApiClient } from './admin-api-client.ts';
 import { registerAppPages } from './apps-routes.ts';
 import { registerClientPages } from './clients-routes.ts';
+import { registerKeyPages } from './keys-routes.ts';
 import { registerResourcePages } from './resources-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { registerUserPages } from './users-routes.ts';
@@ -25,6 +27,7 @@ import { consoleText } from './pages/console-text.ts';
 export interface ConsoleDeps {
   readonly issuer: string;
   readonly adminAudience: string;
+  readonly clock: Clock;
   readonly sessions: ConsoleSessions;
   /** Registers the console's client when missing or made for another issuer (run before every sign-in). */
   readonly ensureClient: () => Promise<void>;
@@ -147,8 +150,8 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
   });
 
   // One registration per section (src/console/pages/console-layout.ts CONSOLE_SECTIONS).
-  const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language, adminAudience: deps.adminAudience };
-  for (const register of [registerAppPages, registerClientPages, registerResourcePages, registerUserPages]) register(router, pageDeps);
+  const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language, now: () => dateOf(deps.clock), adminAudience: deps.adminAudience };
+  for (const register of [registerAppPages, registerClientPages, registerResourcePages, registerKeyPages, registerUserPages]) register(router, pageDeps);
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;

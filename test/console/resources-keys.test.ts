@@ -14,10 +14,12 @@ import { runCli } from '../support/cli-process.ts';
 import { expectAccessible, inBothLanguages, signInToConsole } from '../support/console-browser.ts';
 import { discover, verifyAccessToken } from '../support/oidc-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { addResourceServer } from '../support/wechat-fixtures.ts';
 
 const browser = useBrowser();
 
 interface ResourceRow { uri: string; scopes: string[]; accessTokenTtl: number; signingAlg: string }
+interface KeyRow { kid: string; alg: string; state: string; activatesAt: string }
 
 /** The first admin, in through the CLI's invitation link; the page ends on `path`. Returns the admin's sub. */
 async function signedInAdmin(app: TestApp, path: string): Promise<{ page: Page; adminSub: string }> {
@@ -54,7 +56,7 @@ async function auditRows(app: TestApp, action: string, target: string): Promise<
 }
 
 describe('console: resource servers', { timeout: 120_000 }, () => {
-  it('adds, edits and removes a resource server as the CLI then shows it, shows one the CLI added, and its tokens verify against the JWKS', async () => {
+  it('explains the empty list, shows the API\'s refusals by field, and adds a resource server the CLI then lists', async () => {
     const app = await startTestApp();
     const { page, adminSub } = await signedInAdmin(app, '/console/resources');
 
@@ -95,12 +97,19 @@ describe('console: resource servers', { timeout: 120_000 }, () => {
     // (The two refused adds are audited as failures; one change, one success.)
     expect((await auditRows(app, 'resource.add', uri)).filter((row) => row.outcome === 'success')).toEqual([expect.objectContaining({ actor: adminSub, clientId: 'wxbridge-console' })]);
 
-    // The reverse: a resource server added with the CLI shows in the console.
-    const fromCli = `https://cli-${randomBytes(3).toString('hex')}.example.test`;
-    expect((await runCli(app, ['resources', 'add', '--uri', fromCli, '--scope', 'reports:read', '--ttl', '900'])).code).toBe(0);
-    await page.goto(`${app.baseUrl}/console/resources`);
-    expect(await page.locator(`tr[data-resource="${fromCli}"]`).textContent()).toContain('reports:read');
     await inBothLanguages(browser(), page, 'console-resources');
+  });
+
+  it('shows a resource server the CLI added, edits it and removes it after a confirmation, as the CLI then shows; its tokens verify against the JWKS', async () => {
+    const app = await startTestApp();
+    const { page, adminSub } = await signedInAdmin(app, '/console/resources');
+
+    // The reverse direction: a resource server added with the CLI shows in the console.
+    const uri = `https://orders-${randomBytes(3).toString('hex')}.example.test/api`;
+    const added = await runCli(app, ['resources', 'add', '--uri', uri, '--scope', 'orders:read orders:write', '--ttl', '300', '--alg', 'RS256']);
+    expect(added.code, added.stderr).toBe(0);
+    await page.goto(`${app.baseUrl}/console/resources`);
+    expect(await page.locator(`tr[data-resource="${uri}"]`).textContent()).toContain('orders:read orders:write');
 
     // Edit: a refused scope list keeps what was typed, with the API's message next to the field.
     await page.getByRole('link', { name: `Edit ${uri}` }).click();
@@ -157,5 +166,66 @@ describe('console: resource servers', { timeout: 120_000 }, () => {
     expect((await resourcesListed(app)).map((server) => server.uri)).not.toContain(uri);
     const removals = await auditRows(app, 'resource.remove', uri);
     expect(removals.filter((row) => row.outcome === 'success')).toEqual([expect.objectContaining({ actor: adminSub, clientId: 'wxbridge-console' })]);
+  });
+});
+
+/** Instances reload keys every 200 ms here (production default: 30 s). */
+const FAST_RELOAD = { WXBRIDGE_KEY_RELOAD_INTERVAL_MS: '200' };
+
+describe('console: signing keys', { timeout: 120_000 }, () => {
+  it('rotates the keys: the CLI lists the new pending keys, the timeline shows them, and once the clock passes the delay they sign', async () => {
+    const app = await startTestApp({ env: FAST_RELOAD });
+    const { page, adminSub } = await signedInAdmin(app, '/console/keys');
+    const before = (await runCli(app, ['keys', 'list', '--json'])).json() as KeyRow[];
+    expect(before.map((key) => key.state)).toEqual(['signing', 'signing']);
+    for (const key of before) expect(await page.locator(`[data-timeline] g[data-kid="${key.kid}"]`).getAttribute('data-state')).toBe('signing');
+    await inBothLanguages(browser(), page, 'console-keys');
+
+    // Refused input: a negative delay (past the browser's own check) and an unknown algorithm: 400, the message by its field.
+    await page.locator('form[action="/console/keys/rotate"]').evaluate((form: { noValidate: boolean }) => { form.noValidate = true; });
+    await page.getByLabel('Delay before the new keys sign (seconds)').fill('-5');
+    const negative = await submit(page, 'Rotate keys');
+    expect(negative.status()).toBe(400);
+    expect(await page.locator('#rotate-delaySeconds-error').textContent()).toContain('>=0');
+    expect(await page.getByLabel('Delay before the new keys sign (seconds)').inputValue()).toBe('-5');
+    await expectAccessible(page, 'console-keys-rotate-error-en');
+    const csrf = await page.locator('input[name="csrf"]').first().inputValue();
+    const unknownAlg = await page.request.post(`${app.baseUrl}/console/keys/rotate`, { form: { csrf, delaySeconds: '60', algs: 'HS256' }, maxRedirects: 0 });
+    expect(unknownAlg.status()).toBe(400);
+    expect(await unknownAlg.text()).toMatch(/id="rotate-algs-error">[^<]*expected one of/);
+    expect((await runCli(app, ['keys', 'list', '--json'])).json()).toHaveLength(2);
+
+    // Rotate both algorithms (the default) with a 2-minute delay (the console session lasts as long as the admin token, 5 minutes).
+    await page.getByLabel('Delay before the new keys sign (seconds)').fill('120');
+    await submit(page, 'Rotate keys');
+    await page.waitForURL((url) => url.searchParams.has('rotated'));
+    const listed = (await runCli(app, ['keys', 'list', '--json'])).json() as KeyRow[];
+    const created = listed.filter((key) => !before.some((old) => old.kid === key.kid));
+    expect(created.map((key) => [key.alg, key.state]).sort()).toEqual([['ES256', 'pending'], ['RS256', 'pending']]);
+    const notice = (await page.getByRole('status').textContent()) ?? '';
+    for (const key of created) {
+      expect(notice).toContain(key.kid);
+      expect(await page.locator(`[data-timeline] g[data-kid="${key.kid}"]`).getAttribute('data-state')).toBe('pending');
+      expect(await page.locator(`tr[data-kid="${key.kid}"]`).getAttribute('data-state')).toBe('pending');
+    }
+    const audit = await app.admin.audit.query({ action: 'keys.rotate', limit: 10 });
+    expect(audit.items.filter((row) => row.outcome === 'success')).toEqual([expect.objectContaining({ actor: adminSub, clientId: 'wxbridge-console' })]);
+    await inBothLanguages(browser(), page, 'console-keys-rotated');
+
+    // Past the delay (the injected clock, no sleep), the new ES256 key signs the tokens of an ES256 resource.
+    const resource = await addResourceServer(app, 'read');
+    const service = await app.admin.clients.register({ type: 'service', clientId: `svc-${randomBytes(3).toString('hex')}`, resources: { [resource]: 'read' }, defaultResource: resource });
+    const config = await discover(app.issuer, service.clientId, service.clientSecret ?? '');
+    const kidOfToken = async (): Promise<string> => decodeProtectedHeader((await oidc.clientCredentialsGrant(config, { scope: 'read' })).access_token).kid ?? '';
+    const newEs256 = created.find((key) => key.alg === 'ES256')?.kid ?? '';
+    expect(await kidOfToken()).toBe(before.find((key) => key.alg === 'ES256')?.kid);
+    app.clock.advance(Date.parse(created[0]?.activatesAt ?? '') - app.clock.now() + 1000);
+    // Each instance picks the change up at its next key reload (every 200 ms here).
+    await expect.poll(kidOfToken, { timeout: 20_000 }).toBe(newEs256);
+
+    await page.goto(`${app.baseUrl}/console/keys`);
+    for (const key of created) expect(await page.locator(`[data-timeline] g[data-kid="${key.kid}"]`).getAttribute('data-state')).toBe('signing');
+    for (const key of before) expect(await page.locator(`tr[data-kid="${key.kid}"]`).getAttribute('data-state')).toBe('retired');
+    await inBothLanguages(browser(), page, 'console-keys-signing');
   });
 });
