@@ -227,5 +227,12 @@ describe('console: signing keys', { timeout: 120_000 }, () => {
     for (const key of created) expect(await page.locator(`[data-timeline] g[data-kid="${key.kid}"]`).getAttribute('data-state')).toBe('signing');
     for (const key of before) expect(await page.locator(`tr[data-kid="${key.kid}"]`).getAttribute('data-state')).toBe('retired');
     await inBothLanguages(browser(), page, 'console-keys-signing');
+
+    // On a phone (the console is usable there too): the same page, screenshot and axe.
+    const phone = await openPage(browser(), { client: 'wechatAndroid' });
+    await phone.context().addCookies(await page.context().cookies());
+    await phone.goto(`${app.baseUrl}/console/keys`);
+    expect(await phone.locator(`tr[data-kid="${newEs256}"]`).getAttribute('data-state')).toBe('signing');
+    await expectAccessible(phone, 'console-keys-phone-zh');
   });
 });

@@ -30,7 +30,9 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .badge{display:inline-block;padding:2px 10px;border-radius:10px;font-size:14px;font-weight:600}.badge.on{background:#e8f7ee;color:#0b5e33}.badge.off{background:#fdecee;color:#8c1823}
 .actions{display:flex;flex-wrap:wrap;align-items:center;gap:12px;margin-top:16px}.button.danger{border-color:#cb2634;color:#a61d29;font-weight:600}
 .results{margin-top:20px}
-.wrap{overflow-wrap:anywhere;word-break:break-word}td.kid{word-break:break-all}ul.names{margin:8px 0 16px;padding-left:20px}
+.wrap{overflow-wrap:anywhere;word-break:break-word}.scroll-x{overflow-x:auto}.scroll-x:focus-visible{outline:3px solid #1677ff;outline-offset:2px}
+@media (max-width:720px){.scroll-x table{min-width:680px}.scroll-x svg{min-width:680px}}
+td.kid{word-break:break-all}ul.names{margin:8px 0 16px;padding-left:20px}
 fieldset.algs{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:8px 20px}fieldset.algs legend{font-weight:600;margin-bottom:4px;padding:0;width:100%}
 .badge{white-space:nowrap}.badge.state-signing{background:#e8f7ee;color:#0b5e33}.badge.state-pending{background:#e8f0fe;color:#0b3d91}.badge.state-retired,.badge.state-removed{background:#eef0f3;color:#3d4550}
 figure.timeline{margin:0 0 16px}figure.timeline figcaption{margin-bottom:4px;font-weight:600}.nowrap{white-space:nowrap}figure.timeline svg{display:block;width:100%;height:auto}

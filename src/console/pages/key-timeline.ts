@@ -88,7 +88,7 @@ export function keyTimeline(keys: readonly KeyRow[], now: Date, language: PageLa
     const height = TOP + rows.length * ROW + 28;
     const id = `timeline-${alg}`;
     return `<figure class="timeline" data-alg="${e(alg)}"><figcaption id="${id}">${e(alg)}</figcaption>
-<svg viewBox="0 0 ${String(WIDTH)} ${String(height)}" role="img" aria-label="${e(text.timelineLabel(alg))}" xmlns="http://www.w3.org/2000/svg">${axis(scale, height, now, language)}${rows.map((key, i) => keyRow(key, i, scale, language)).join('')}</svg></figure>`;
+<div class="scroll-x" tabindex="0" role="region" aria-labelledby="${id}"><svg viewBox="0 0 ${String(WIDTH)} ${String(height)}" role="img" aria-label="${e(text.timelineLabel(alg))}" xmlns="http://www.w3.org/2000/svg">${axis(scale, height, now, language)}${rows.map((key, i) => keyRow(key, i, scale, language)).join('')}</svg></div></figure>`;
   }).join('\n');
   const legend = (['pending', 'signing', 'retired'] as const).map((state) => {
     const words = { pending: text.legendPending, signing: text.legendSigning, retired: text.legendRetired }[state];

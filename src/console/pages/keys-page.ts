@@ -6,7 +6,7 @@ import { escapeHtml as e } from '../../pages/html.ts';
 import type { PageLanguage } from '../../pages/page-language.ts';
 import { keyTimeline, type KeyRow } from './key-timeline.ts';
 import { keysText } from './keys-text.ts';
-import { csrfInput, dataTable, formField, notice } from './page-parts.ts';
+import { csrfInput, dataTable, formField, notice, scrollable } from './page-parts.ts';
 
 export interface KeysPage {
   readonly language: PageLanguage;
@@ -68,7 +68,7 @@ export function keysPageBody(page: KeysPage): string {
 <h1 id="keys-title">${e(text.title)}</h1>
 <p>${e(text.intro)}</p>
 ${keyTimeline(page.keys, page.now, page.language)}
-${dataTable({ caption: text.tableCaption, headers: [text.kid, text.alg, text.status, text.created, text.activated, text.retired, text.published, text.age], rows, empty: text.empty })}
+${scrollable(text.tableCaption, dataTable({ caption: text.tableCaption, headers: [text.kid, text.alg, text.status, text.created, text.activated, text.retired, text.published, text.age], rows, empty: text.empty }))}
 </section>
 ${rotateForm(page)}`;
 }

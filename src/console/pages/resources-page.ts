@@ -6,7 +6,7 @@ import { escapeHtml as e } from '../../pages/html.ts';
 import type { PageLanguage } from '../../pages/page-language.ts';
 import type { ListPage } from '../console-request.ts';
 import { consoleText } from './console-text.ts';
-import { csrfInput, dataTable, notice, pager } from './page-parts.ts';
+import { csrfInput, dataTable, notice, pager, scrollable } from './page-parts.ts';
 import { resourceFields, type ResourceForm, type ResourceRow } from './resource-fields.ts';
 import { resourcesText } from './resources-text.ts';
 
@@ -33,7 +33,7 @@ export function resourcesPageBody(page: ResourcesPage): string {
 <section class="card" aria-labelledby="resources-title">
 <h1 id="resources-title">${e(text.title)}</h1>
 ${isEmpty ? `<p class="empty" data-empty>${e(text.empty(page.jwksUrl))}</p>` : ''}
-${dataTable({ caption: text.intro, headers: [text.uri, text.scopes, text.ttlShort, text.algShort, text.actions], rows, empty: text.empty(page.jwksUrl) })}
+${scrollable(text.title, dataTable({ caption: text.intro, headers: [text.uri, text.scopes, text.ttlShort, text.algShort, text.actions], rows, empty: text.empty(page.jwksUrl) }))}
 ${pager({ path: '/console/resources', label: text.title, isFirstPage: page.list.isFirstPage, nextCursor: page.list.nextCursor, words: common })}
 </section>
 <section class="card" aria-labelledby="add-resource-title">
