@@ -117,7 +117,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
     koa.use(createAdminApi({ services: services.admin, auth: { issuer, jwks: () => oidc.publicJwks(), clients: services.clients, clock, admins: services.roles } }));
     koa.use(createConsoleMiddleware({
-      issuer, adminAudience: services.admin.adminAudience, sessions: consoleSessions,
+      issuer, adminAudience: services.admin.adminAudience, clock, sessions: consoleSessions,
       // Created on first use, so an install that never opens the console lists no client it did not add.
       ensureClient: () => ensureConsoleClient(services.clients, issuer, services.admin.adminAudience), invitations: services.admin.as({ actor: 'console:invitation' }).admins }));
     const me = createMeRoutes({ ...services, authenticate: oidc.authenticateBearer });

@@ -90,6 +90,8 @@ export function createResourceServerRegistry(deps: { em: () => EntityManager; ca
       if (row === null) throw new AppError('resource_server.not_found', `no resource server ${uri}`);
       em.assign(row, Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)));
       await em.flush();
+      // This process reads its own change at once (the console shows the saved server right after saving).
+      cache.delete(uri);
       return toView(row);
     },
     async remove(uri) {
@@ -98,6 +100,7 @@ export function createResourceServerRegistry(deps: { em: () => EntityManager; ca
       const users = Number(usage?.n ?? 0);
       if (users > 0) throw new AppError('client.conflict', `resource server ${uri} is still granted to ${users} client(s); remove it from them first`);
       await deps.em().fork().nativeDelete(ResourceServer, { uri });
+      cache.delete(uri);
     },
     async ensure(server) {
       await deps.em().fork().upsert(ResourceServer, {

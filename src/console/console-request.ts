@@ -24,6 +24,10 @@ export interface ConsolePageDeps {
   /** The posted form when same-origin and carrying the session's CSRF token, or undefined after a 403. */
   checkedForm(ctx: Context, request: ConsoleRequest): Promise<URLSearchParams | undefined>;
   language(ctx: Context): PageLanguage;
+  /** The app's clock (tests advance it): where "now" falls on a timeline, how old a key is. */
+  now(): Date;
+  /** The admin API's own audience: a resource server wxbridge manages, listed but not edited here. */
+  readonly adminAudience: string;
 }
 
 /** One page of a list the admin API paginates by cursor (house-style: `{ items, nextCursor }`). */

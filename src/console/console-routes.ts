@@ -7,6 +7,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { hashToken } from '../accounts/admin-roles.ts';
+import { dateOf, type Clock } from '../clock.ts';
 import { sendPage } from '../pages/html.ts';
 import { pageLanguage } from '../pages/page-language.ts';
 import { createAdminApiClient } from './admin-api-client.ts';
@@ -15,6 +16,8 @@ import { registerAppPages } from './apps-routes.ts';
 import { registerAuditPages } from './audit-routes.ts';
 import { registerClientEditPages } from './client-routes.ts';
 import { registerClientPages } from './clients-routes.ts';
+import { registerKeyPages } from './keys-routes.ts';
+import { registerResourcePages } from './resources-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { registerUserPages } from './users-routes.ts';
 import type { ConsolePageDeps, ConsoleRequest } from './console-request.ts';
@@ -27,6 +30,7 @@ import { consoleText } from './pages/console-text.ts';
 export interface ConsoleDeps {
   readonly issuer: string;
   readonly adminAudience: string;
+  readonly clock: Clock;
   readonly sessions: ConsoleSessions;
   /** Registers the console's client when missing or made for another issuer (run before every sign-in). */
   readonly ensureClient: () => Promise<void>;
@@ -149,8 +153,8 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
   });
 
   // One registration per section (src/console/pages/console-layout.ts CONSOLE_SECTIONS).
-  const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language };
-  for (const register of [registerAppPages, registerAppEditPages, registerClientPages, registerClientEditPages, registerUserPages, registerAuditPages]) register(router, pageDeps);
+  const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language, now: () => dateOf(deps.clock), adminAudience: deps.adminAudience };
+  for (const register of [registerAppPages, registerAppEditPages, registerClientPages, registerClientEditPages, registerResourcePages, registerKeyPages, registerUserPages, registerAuditPages]) register(router, pageDeps);
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;

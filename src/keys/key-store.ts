@@ -27,6 +27,8 @@ export interface SigningKeyView {
   readonly activatesAt: Date;
   readonly retiresAt: Date | null;
   readonly removeAfter: Date | null;
+  /** When the key was generated and published in the JWKS (a rotated-in key is pending from then on). */
+  readonly createdAt: Date;
   /** pending: published, not signing yet; signing; retired: published until removeAfter; removed. */
   readonly state: KeyState;
 }
@@ -76,7 +78,7 @@ export function createKeyStore(deps: { em: () => EntityManager; secretBox: Secre
 
   function view(rows: readonly SigningKey[], at: Date): SigningKeyView[] {
     const signing = new Set(Object.values(activeKids(rows.map(toTimes), at)));
-    return rows.map((row) => ({ ...toTimes(row), state: stateOf(toTimes(row), at, signing) }));
+    return rows.map((row) => ({ ...toTimes(row), createdAt: row.createdAt, state: stateOf(toTimes(row), at, signing) }));
   }
 
   async function list(): Promise<SigningKeyView[]> {

@@ -3,6 +3,7 @@
 // would — reaches a running app once the cache time has passed (the app's clock is advanced past it),
 // with no restart and no message (docs/decisions/0012).
 import { describe, expect, it } from 'vitest';
+import { adminApi } from '../support/admin-api.ts';
 import { postToken } from '../support/oidc-client.ts';
 import { startTestApp } from '../support/test-app.ts';
 import { addResourceServer } from '../support/wechat-fixtures.ts';
@@ -29,6 +30,18 @@ describe('lookup cache (WXBRIDGE_LOOKUP_CACHE_TTL_MS)', () => {
     await app.admin.clients.update('svc-cache', { version, resources: { [api]: 'read write' } });
     app.clock.advance(501);
     expect(await grantedScope()).toBe('read write');
+  });
+
+  it('reads a resource server edited through its own admin API back at once (the console shows the saved values after saving)', async () => {
+    const app = await startTestApp({ env: CACHED });
+    const api = await addResourceServer(app, 'read');
+    const admin = await adminApi(app);
+    const path = `/resources/${encodeURIComponent(api)}`;
+    expect((await admin.call('GET', path)).body).toMatchObject({ scopes: ['read'] }); // now cached in this process
+    expect((await admin.call('PATCH', path, { scopes: 'read write' })).status).toBe(200);
+    expect((await admin.call('GET', path)).body).toMatchObject({ scopes: ['read', 'write'] });
+    expect((await admin.call('DELETE', path)).status).toBe(204);
+    expect((await admin.call('GET', path)).status).toBe(404);
   });
 
   it('stops accepting a removed client once the cache time has passed', async () => {

@@ -40,10 +40,21 @@ td.wrap{overflow-wrap:anywhere}td.when{min-width:6.5em}td.ip{min-width:7.5em}tr.
 .break{overflow-wrap:anywhere}
 fieldset.choices{border:0;padding:0;margin:0;display:grid;gap:12px}fieldset.choices legend{font-weight:600;margin-bottom:8px;padding:0}fieldset.choices .hint{margin-left:28px}.hint{display:block}label.check input[type=radio]{width:auto}
 .secret-once .row{display:flex;flex-wrap:wrap;gap:8px}.secret-once .row input{flex:1 1 16em}.copy-status{min-height:1.5em;margin:4px 0 0;color:#0b5e33;font-weight:600}
+.wrap{overflow-wrap:anywhere;word-break:break-word}.scroll-x{overflow-x:auto}.scroll-x:focus-visible{outline:3px solid #1677ff;outline-offset:2px}
+@media (max-width:720px){.scroll-x table{min-width:680px}.scroll-x svg{min-width:680px}}
+td.kid{word-break:break-all}ul.names{margin:8px 0 16px;padding-left:20px}
+fieldset.algs{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:8px 20px}fieldset.algs legend{font-weight:600;margin-bottom:4px;padding:0;width:100%}
+.badge{white-space:nowrap}.badge.state-signing{background:#e8f7ee;color:#0b5e33}.badge.state-pending{background:#e8f0fe;color:#0b3d91}.badge.state-retired,.badge.state-removed{background:#eef0f3;color:#3d4550}
+figure.timeline{margin:0 0 16px}figure.timeline figcaption{margin-bottom:4px;font-weight:600}.nowrap{white-space:nowrap}figure.timeline svg{display:block;width:100%;height:auto}
+svg text{font:13px ui-monospace,monospace;fill:#3d4550}svg .tick{stroke:#e5e6eb}svg .tick-label{font-size:12px;fill:#5c6470}
+svg .now{stroke:#cb2634;stroke-width:2;stroke-dasharray:4 3}svg .now-label{fill:#a61d29;font-weight:600}
+.segment.pending,.swatch.pending{fill:#9ec1f7;background:#9ec1f7;stroke:#1d4ed8}.segment.signing,.swatch.signing{fill:#05743a;background:#05743a}.segment.retired,.swatch.retired{fill:#b8bfc8;background:#b8bfc8}
+ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:6px 20px;padding:0;margin:0 0 12px;font-size:14px;color:#4e5969}ul.legend li{display:flex;align-items:center;gap:6px}
+.swatch{display:inline-block;width:22px;height:12px;border-radius:3px;border:1px solid #5c6470}
 `;
 
 /** The console's sections, in navigation order (issue 14 #3). A section is listed once its pages exist. */
-export const CONSOLE_SECTIONS = ['apps', 'clients', 'users', 'audit'] as const satisfies readonly ConsoleSectionName[];
+export const CONSOLE_SECTIONS = ['apps', 'clients', 'resources', 'keys', 'users', 'audit'] as const satisfies readonly ConsoleSectionName[];
 
 type ConsoleSectionName = 'overview' | 'apps' | 'clients' | 'resources' | 'keys' | 'users' | 'audit';
 export type ConsoleSection = (typeof CONSOLE_SECTIONS)[number];

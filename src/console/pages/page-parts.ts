@@ -61,6 +61,12 @@ export function notice(kind: 'done' | 'error', words: string, extra = ''): strin
   return `<div class="notice${kind === 'error' ? ' error' : ''}" role="${kind === 'error' ? 'alert' : 'status'}"><p>${e(words)}</p>${extra}</div>`;
 }
 
+/**
+ * Wide content (a table, a drawing) that scrolls sideways on a narrow screen instead of overflowing its
+ * card; focusable and named, so keyboard users can scroll it too (axe: scrollable-region-focusable).
+ */
+export const scrollable = (label: string, content: string): string => `<div class="scroll-x" tabindex="0" role="region" aria-label="${e(label)}">${content}</div>`;
+
 /** A table with a caption and column headers; `rows` are ready `<tr>` markup; `empty` replaces it when there is no row. */
 export function dataTable(options: { caption: string; headers: readonly string[]; rows: readonly string[]; empty: string }): string {
   if (options.rows.length === 0) return `<p class="empty" data-empty>${e(options.empty)}</p>`;
