@@ -24,6 +24,8 @@ export interface LoadedSigningKeys {
 export interface SigningKeyView {
   readonly kid: string;
   readonly alg: string;
+  /** When the key was generated (its age on the console's Overview). */
+  readonly createdAt: Date;
   readonly activatesAt: Date;
   readonly retiresAt: Date | null;
   readonly removeAfter: Date | null;
@@ -76,7 +78,7 @@ export function createKeyStore(deps: { em: () => EntityManager; secretBox: Secre
 
   function view(rows: readonly SigningKey[], at: Date): SigningKeyView[] {
     const signing = new Set(Object.values(activeKids(rows.map(toTimes), at)));
-    return rows.map((row) => ({ ...toTimes(row), state: stateOf(toTimes(row), at, signing) }));
+    return rows.map((row) => ({ ...toTimes(row), createdAt: row.createdAt, state: stateOf(toTimes(row), at, signing) }));
   }
 
   async function list(): Promise<SigningKeyView[]> {
