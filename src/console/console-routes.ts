@@ -12,6 +12,7 @@ import { pageLanguage } from '../pages/page-language.ts';
 import { createAdminApiClient } from './admin-api-client.ts';
 import { registerAppPages } from './apps-routes.ts';
 import { registerClientPages } from './clients-routes.ts';
+import { registerOverviewPages } from './overview-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { registerUserPages } from './users-routes.ts';
 import type { ConsolePageDeps, ConsoleRequest } from './console-request.ts';
@@ -52,7 +53,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     ctx.redirect(authorizationUrl(deps.issuer, deps.adminAudience, { state, verifier }));
   }
 
-  router.get('/', (ctx) => { ctx.redirect('/console/apps'); });
+  router.get('/', (ctx) => { ctx.redirect('/console/overview'); });
   router.get('/sign-in', (ctx) => beginSignIn(ctx, null));
   router.get('/invite/:token', async (ctx) => {
     const tokenHash = hashToken(ctx.params['token'] ?? '');
@@ -82,7 +83,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     // on the chain's next hop; a navigation started by this page is same-site, so it is.
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/console/apps"><title>wxbridge console</title></head><body><main><a href="/console/apps">wxbridge console</a></main></body></html>';
+    ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/console/overview"><title>wxbridge console</title></head><body><main><a href="/console/overview">wxbridge console</a></main></body></html>';
     ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
   });
 
@@ -147,7 +148,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
 
   // One registration per section (src/console/pages/console-layout.ts CONSOLE_SECTIONS).
   const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language };
-  for (const register of [registerAppPages, registerClientPages, registerUserPages]) register(router, pageDeps);
+  for (const register of [registerOverviewPages, registerAppPages, registerClientPages, registerUserPages]) register(router, pageDeps);
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;
