@@ -136,9 +136,9 @@ ${body}
 function keysSection(page: OverviewPage, text: OverviewText): string {
   const { keys } = page.report;
   const status = (s: string): string => text.keyStatuses[s] ?? s;
-  const days = (n: number): string => text.days(n.toFixed(n < 10 ? 2 : 1));
-  const oldest = Math.max(0, ...keys.map((k) => k.ageDays));
-  const summary = text.keysSummary(keys.length, oldest.toFixed(oldest < 10 ? 2 : 1));
+  // A day or more in days, less in whole hours ("0.00 days" says nothing on a fresh install).
+  const days = (n: number): string => (n < 1 ? text.hours(Math.floor(n * 24)) : text.days(n.toFixed(1)));
+  const summary = text.keysSummary(keys.length, days(Math.max(0, ...keys.map((k) => k.ageDays))));
   const body = keys.length === 0 ? `<p class="empty" data-empty="keys">${e(text.keysEmpty)}</p>` : `${horizontalBarChart({
     id: 'keys', label: summary,
     bars: keys.map((k) => ({ label: `${k.kid.slice(0, 12)}… ${k.alg}`, value: k.ageDays, note: `${days(k.ageDays)} · ${status(k.status)}`, ...(KEY_LOOKS[k.status] ?? SUCCESS) })),
