@@ -116,5 +116,11 @@ describe('console: overview', { timeout: 120_000 }, () => {
     // Two code exchanges, and the calls of the admin's own sign-in on WeChat's website.
     expect(await page.locator('[data-empty="wechat"]').textContent()).toMatch(/^WeChat answered all [3-9] calls of the last 15 minutes without an error\.$/);
     await expectAccessible(page, 'console-overview-sandbox-traffic-en');
+    // On a phone: the same page, the charts as wide as the screen allows.
+    const phone = await openPage(browser(), { client: 'wechatAndroid', acceptLanguage: 'en' });
+    await phone.context().addCookies(await page.context().cookies());
+    await phone.goto(`${app.issuer}/console/overview?minutes=15`);
+    await phone.locator('h1').waitFor();
+    await expectAccessible(phone, 'console-overview-phone-en');
   });
 });

@@ -30,7 +30,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .badge{display:inline-block;padding:2px 10px;border-radius:10px;font-size:14px;font-weight:600}.badge.on{background:#e8f7ee;color:#0b5e33}.badge.off{background:#fdecee;color:#8c1823}
 .actions{display:flex;flex-wrap:wrap;align-items:center;gap:12px;margin-top:16px}.button.danger{border-color:#cb2634;color:#a61d29;font-weight:600}
 .results{margin-top:20px}
-svg.chart{display:block;width:100%;height:auto;margin:8px 0}ul.legend{display:flex;flex-wrap:wrap;gap:6px 20px;list-style:none;margin:4px 0 12px;padding:0;font-size:14px}
+.chart-scroll{overflow-x:auto;margin:8px 0}.chart-scroll.latest{direction:rtl}.chart-scroll>svg{direction:ltr}svg.chart.bars{min-width:560px;max-width:720px}svg.chart{display:block;width:100%;min-width:760px;height:auto}ul.legend{display:flex;flex-wrap:wrap;gap:6px 20px;list-style:none;margin:4px 0 12px;padding:0;font-size:14px}
 ul.legend li{display:flex;align-items:center;gap:6px}svg.swatch{flex:none}details summary{cursor:pointer;color:#0b57d0;margin:8px 0}h3{font-size:16px;margin:16px 0 8px}
 form.window{display:flex;flex-wrap:wrap;align-items:flex-start;gap:12px}form.window>div:last-child{padding-top:28px}form.window select{width:auto;min-width:200px}dl.meanings{grid-template-columns:max-content minmax(0,1fr)}.wrap{overflow-wrap:anywhere}
 `;

@@ -51,6 +51,15 @@ export function swatch(id: string, series: Pick<Series, 'colour' | 'fill'>): str
   return `<svg class="swatch" width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false"><defs>${pattern(id, series.colour, series.fill)}</defs><rect width="14" height="14" rx="2" fill="${paint(id, series)}" stroke="${AXIS}" stroke-width="0.5"/></svg>`;
 }
 
+/**
+ * A chart in a region that scrolls sideways where the screen is narrower than the chart can be read at
+ * (phones); focusable, so the keyboard scrolls it too (axe scrollable-region-focusable).
+ */
+export function scrollable(name: string, chart: string, options: { latestFirst?: boolean } = {}): string {
+  // A time chart opens scrolled to its right end, the latest minutes (a right-to-left box starts there).
+  return `<div class="chart-scroll${options.latestFirst === true ? ' latest' : ''}" role="region" tabindex="0" aria-label="${e(name)}">${chart}</div>`;
+}
+
 /** Bars over time, each stacked from the series in order (the first at the bottom), with a y axis and time labels. */
 export function stackedBarChart(chart: { id: string; label: string; times: readonly string[]; series: readonly Series[] }): string {
   const count = chart.times.length;
@@ -60,12 +69,13 @@ export function stackedBarChart(chart: { id: string; label: string; times: reado
   const slot = plotWidth / Math.max(1, count);
   const barWidth = Math.max(1, slot * 0.72);
   const y = (value: number): number => TOP + PLOT_HEIGHT - (value / top) * PLOT_HEIGHT;
-  const ticks = top >= 2 ? [0, top / 2, top] : [0, top];
-  const grid = ticks.map((tick) => `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(tick)}" y2="${y(tick)}" stroke="${GRID}"/><text x="${LEFT - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="12" fill="${AXIS}">${tick}</text>`).join('');
+  // Counts are whole: a middle tick only where it is a whole number (not 2.5 on an axis of 5).
+  const ticks = top % 2 === 0 ? [0, top / 2, top] : [0, top];
+  const grid = ticks.map((tick) => `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(tick)}" y2="${y(tick)}" stroke="${GRID}"/><text x="${LEFT - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="13" fill="${AXIS}">${tick}</text>`).join('');
   const every = Math.ceil(count / 8);
   // Every `every`-th time, and the last one unless it would crowd the label before it.
   const labelled = (i: number): boolean => i % every === 0 || (i === count - 1 && i % every >= every / 2);
-  const labels = chart.times.map((time, i) => (labelled(i) ? `<text x="${LEFT + slot * i + slot / 2}" y="${TOP + PLOT_HEIGHT + 18}" text-anchor="middle" font-size="12" fill="${AXIS}">${e(time)}</text>` : '')).join('');
+  const labels = chart.times.map((time, i) => (labelled(i) ? `<text x="${LEFT + slot * i + slot / 2}" y="${TOP + PLOT_HEIGHT + 18}" text-anchor="middle" font-size="13" fill="${AXIS}">${e(time)}</text>` : '')).join('');
   const bars = chart.times.map((time, i) => {
     let base = 0;
     return chart.series.map((series, s) => {
@@ -92,21 +102,23 @@ export interface Bar {
 }
 
 const ROW = 34;
-const LABEL_WIDTH = 250;
-const NOTE_WIDTH = 200;
+/** Narrower than the time charts: shown at its own size (console stylesheet), so its words stay 14 px. */
+const BARS_WIDTH = 720;
+const LABEL_WIDTH = 200;
+const NOTE_WIDTH = 230;
 
 /** One horizontal bar per row, its length proportional to its value, with a label and a note in words. */
 export function horizontalBarChart(chart: { id: string; label: string; bars: readonly Bar[] }): string {
   const longest = Math.max(0, ...chart.bars.map((bar) => bar.value));
-  const span = WIDTH - LABEL_WIDTH - NOTE_WIDTH;
+  const span = BARS_WIDTH - LABEL_WIDTH - NOTE_WIDTH;
   const rows = chart.bars.map((bar, i) => {
     const width = longest === 0 ? 2 : Math.max(2, (bar.value / longest) * span);
     const top = i * ROW + 6;
-    return `<text x="${LABEL_WIDTH - 10}" y="${top + 17}" text-anchor="end" font-size="13" font-family="ui-monospace,monospace" fill="#1f2329">${e(bar.label)}</text>
+    return `<text x="${LABEL_WIDTH - 10}" y="${top + 17}" text-anchor="end" font-size="14" font-family="ui-monospace,monospace" fill="#1f2329">${e(bar.label)}</text>
 <rect x="${LABEL_WIDTH}" y="${top + 4}" width="${width.toFixed(2)}" height="${ROW - 14}" rx="3" fill="${paint(`${chart.id}-b${i}`, bar)}"/>
-<text x="${(LABEL_WIDTH + width + 8).toFixed(2)}" y="${top + 18}" font-size="13" fill="#1f2329">${e(bar.note)}</text>`;
+<text x="${(LABEL_WIDTH + width + 8).toFixed(2)}" y="${top + 18}" font-size="14" fill="#1f2329">${e(bar.note)}</text>`;
   }).join('\n');
   const defs = chart.bars.map((bar, i) => pattern(`${chart.id}-b${i}`, bar.colour, bar.fill)).join('');
-  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${chart.bars.length * ROW + 8}" role="img" aria-label="${e(chart.label)}" focusable="false"><defs>${defs}</defs>
+  return `<svg class="chart bars" viewBox="0 0 ${BARS_WIDTH} ${chart.bars.length * ROW + 8}" role="img" aria-label="${e(chart.label)}" focusable="false"><defs>${defs}</defs>
 ${rows}</svg>`;
 }

@@ -6,7 +6,7 @@
 import { escapeHtml as e } from '../../pages/html.ts';
 import type { PageLanguage } from '../../pages/page-language.ts';
 import { consoleText } from './console-text.ts';
-import { horizontalBarChart, stackedBarChart, swatch, type Fill, type Series } from './overview-charts.ts';
+import { horizontalBarChart, scrollable, stackedBarChart, swatch, type Fill, type Series } from './overview-charts.ts';
 import { overviewText, type OverviewText } from './overview-text.ts';
 import { dataTable, formField } from './page-parts.ts';
 
@@ -83,7 +83,7 @@ function loginsSection(page: OverviewPage, text: OverviewText): string {
     const busy = report.logins.filter((m) => m.successes > 0 || sum(Object.values(m.failures)) > 0);
     const row = (head: string, successes: number, failures: Readonly<Record<string, number>>): string =>
       `<tr><th scope="row">${e(head)}</th><td>${successes}</td>${reasons.map((r) => `<td>${failures[r] ?? 0}</td>`).join('')}<td>${successes + sum(Object.values(failures))}</td></tr>`;
-    body = `${stackedBarChart({ id: 'logins', label: summary, times: grouped(times, bucket), series })}
+    body = `${scrollable(title, stackedBarChart({ id: 'logins', label: summary, times: grouped(times, bucket), series }), { latestFirst: true })}
 ${legend('logins', title, [
     { series: SUCCESS, words: `${text.succeeded} · ${report.loginTotals.successes}` },
     ...reasons.map((reason, i) => ({ series: look(i), words: `${text.failed(reasonWords(reason))} · ${report.loginTotals.failures[reason] ?? 0}` })),
@@ -117,7 +117,7 @@ function wechatSection(page: OverviewPage, text: OverviewText): string {
       text.errcodes[x.errcode] ?? (x.diagnosis === null ? undefined : diagnoses[x.diagnosis]) ?? diagnoses['rejected'] ?? '';
     const series: Series[] = codes.map((code, i) => ({ name: text.errcode(code), ...look(i), values: groupedValues(report.wechatCalls.map((m) => m.errors[code] ?? 0), bucket) }));
     const busy = report.wechatCalls.filter((m) => sum(Object.values(m.errors)) > 0);
-    body = `${stackedBarChart({ id: 'wechat', label: summary, times: grouped(report.wechatCalls.map((m) => m.minute), bucket), series })}
+    body = `${scrollable(title, stackedBarChart({ id: 'wechat', label: summary, times: grouped(report.wechatCalls.map((m) => m.minute), bucket), series }), { latestFirst: true })}
 ${legend('wechat', title, report.wechatErrors.map((x, i) => ({ series: look(i), words: `${text.errcode(x.errcode)} · ${x.count}` })), text)}
 <h3>${e(text.meanings)}</h3>
 <dl class="facts meanings" data-meanings>${report.wechatErrors.map((x) => `<dt class="mono">${e(x.errcode)}</dt><dd>${e(meaning(x))}</dd>`).join('')}</dl>
@@ -139,10 +139,10 @@ function keysSection(page: OverviewPage, text: OverviewText): string {
   // A day or more in days, less in whole hours ("0.00 days" says nothing on a fresh install).
   const days = (n: number): string => (n < 1 ? text.hours(Math.floor(n * 24)) : text.days(n.toFixed(1)));
   const summary = text.keysSummary(keys.length, days(Math.max(0, ...keys.map((k) => k.ageDays))));
-  const body = keys.length === 0 ? `<p class="empty" data-empty="keys">${e(text.keysEmpty)}</p>` : `${horizontalBarChart({
+  const body = keys.length === 0 ? `<p class="empty" data-empty="keys">${e(text.keysEmpty)}</p>` : `${scrollable(text.keysTitle, horizontalBarChart({
     id: 'keys', label: summary,
     bars: keys.map((k) => ({ label: `${k.kid.slice(0, 12)}… ${k.alg}`, value: k.ageDays, note: `${days(k.ageDays)} · ${status(k.status)}`, ...(KEY_LOOKS[k.status] ?? SUCCESS) })),
-  })}
+  }))}
 ${legend('keys', text.keysTitle, Object.entries(KEY_LOOKS).filter(([s]) => keys.some((k) => k.status === s)).map(([s, looks]) => ({ series: looks, words: status(s) })), text)}
 ${details(text, dataTable({
     caption: text.keysTitle, headers: [text.key, text.alg, text.status, text.created, text.age],
