@@ -15,7 +15,7 @@ const SERVICES = [
   'ClientRegistry', 'ResourceServerRegistry', 'WeChatAppRegistry', 'KeyStore', 'SecretBox', 'AuditLog', 'AccountRepository',
   'AccountAdministration', 'IdentityMapper', 'WeChatSignIn', 'LoginCodeLedger', 'PhoneVerification', 'ProfileEditor',
   'LegacyUserData', 'GrantRevocation', 'WeChatClient', 'WeChatAccessTokens', 'AccessTokenRepository', 'WeChatPhoneNumbers', 'AdminServices',
-  'WebSignInTickets', 'MiniProgramCodes',
+  'WebSignInTickets', 'MiniProgramCodes', 'WeChatCallMinutes', 'OverviewReports',
 ];
 
 /** import-x/no-restricted-paths zones: `target` may not import from `from`. */
@@ -39,8 +39,8 @@ export default defineConfig(
       'import-x/no-restricted-paths': ['error', {
         zones: [
           zone('wechat', '!(wechat)/**/*', 'wechat/ is a leaf: it may import only errors.ts'),
-          zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat,web-sign-ins}/**/*', '{oidc,admin,http,me,sandbox}/**/*', 'features do not import transports or oidc/'),
-          zone('{accounts,audit,clients,keys,rate-limits,wechat-apps,wechat,web-sign-ins,db,http,oidc,admin,me,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
+          zone('{accounts,audit,clients,keys,overview,rate-limits,wechat-apps,wechat,web-sign-ins}/**/*', '{oidc,admin,http,me,sandbox}/**/*', 'features do not import transports or oidc/'),
+          zone('{accounts,audit,clients,keys,overview,rate-limits,wechat-apps,wechat,web-sign-ins,db,http,oidc,admin,me,sandbox,wechat-simulator}/**/*', 'app.ts', 'only entry points import the composition root'),
           zone('oidc/**/*', '{admin,http,me,sandbox}/**/*', 'oidc/ does not import transports'),
           zone('admin/**/*', 'oidc/**/*', 'admin/ gets grant revocation (and sessions) through the service graph, src/services.ts'),
           zone('console/**/*', '{oidc,admin,me,sandbox}/**/*', 'console/ reaches wxbridge only through the admin API over HTTP (ADR 0025)'),
@@ -71,7 +71,7 @@ export default defineConfig(
   },
   {
     // Later blocks replace a rule's options, so the feature block repeats NO_OIDC_INTERNALS.
-    files: ['src/{accounts,audit,clients,keys,rate-limits,wechat,wechat-apps,web-sign-ins,db}/**/*.ts'],
+    files: ['src/{accounts,audit,clients,keys,overview,rate-limits,wechat,wechat-apps,web-sign-ins,db}/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_OIDC_INTERNALS, ...FEATURE_FORBIDS_TRANSPORT] }] },
   },
   {

@@ -94,9 +94,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     releases.push(() => oidc.close());
     const housekeeping = startPeriodicTask({
       name: 'expired row cleanup', intervalMs: config.oidc.cleanupIntervalMs, logger,
-      run: async () => { await oidc.deleteExpired(); await services.loginCodes.deleteExpired(); await services.webSignIns.deleteExpired(); await services.pendingIdentities.deleteExpired(); await consoleSessions.deleteExpired(); },
+      run: async () => { await oidc.deleteExpired(); await services.loginCodes.deleteExpired(); await services.webSignIns.deleteExpired(); await services.pendingIdentities.deleteExpired(); await consoleSessions.deleteExpired(); await services.wechatCalls.deleteExpired(); },
     });
     releases.push(() => housekeeping.stop());
+    // WeChat calls per minute for the console's Overview (ADR 0031): this process's counts added every
+    // interval; the last ones at shutdown by services.close(). Old minutes go with the expired rows.
+    const wechatCallsFlush = startPeriodicTask({
+      name: 'WeChat call counts flush', intervalMs: config.wechat.callsFlushIntervalMs, logger,
+      run: () => services.wechatCalls.flush(),
+    });
+    releases.push(() => wechatCallsFlush.stop());
 
     const metricsUrl = await exposeMetrics(config, overrides, { ...services, orm: database.orm, releases });
 

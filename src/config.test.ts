@@ -37,7 +37,7 @@ describe('loadConfig defaults', () => {
       dataDir: '.data',
       keys: { masterKey: undefined, reloadIntervalMs: 30_000 },
       admin: { tokenTtl: 300 },
-      wechat: { apiBaseUrl: 'https://api.weixin.qq.com', openBaseUrl: 'https://open.weixin.qq.com', timeoutMs: 5000 },
+      wechat: { apiBaseUrl: 'https://api.weixin.qq.com', openBaseUrl: 'https://open.weixin.qq.com', timeoutMs: 5000, callsFlushIntervalMs: 60_000 },
       sandbox: 'auto',
       oidc: { accessTokenTtl: 600, idTokenTtl: 3600, refreshTokenTtl: 2_592_000, cleanupIntervalMs: 60_000 },
       log: { level: 'info' },
@@ -82,6 +82,7 @@ describe('loadConfig overrides', () => {
     ['WXBRIDGE_WECHAT_API_BASE_URL', 'http://127.0.0.1:9999/', (c) => c.wechat.apiBaseUrl, 'http://127.0.0.1:9999'],
     ['WXBRIDGE_WECHAT_OPEN_BASE_URL', 'http://127.0.0.1:9999/', (c) => c.wechat.openBaseUrl, 'http://127.0.0.1:9999'],
     ['WXBRIDGE_WECHAT_TIMEOUT_MS', '1500', (c) => c.wechat.timeoutMs, 1500],
+    ['WXBRIDGE_WECHAT_CALLS_FLUSH_INTERVAL_MS', '1000', (c) => c.wechat.callsFlushIntervalMs, 1000],
     ['WXBRIDGE_SANDBOX', 'true', (c) => c.sandbox, 'on'],
     ['WXBRIDGE_SANDBOX', '0', (c) => c.sandbox, 'off'],
     ['WXBRIDGE_ACCESS_TOKEN_TTL', '300', (c) => c.oidc.accessTokenTtl, 300],
@@ -117,7 +118,7 @@ describe('loadConfig overrides', () => {
 
   it('has an override test above for every variable of the schema', () => {
     const tested = new Set(['NODE_ENV', 'PORT', 'WXBRIDGE_ISSUER', 'DATABASE_URL', 'WXBRIDGE_DB_POOL_SIZE', 'WXBRIDGE_DATA_DIR',
-      'WXBRIDGE_MASTER_KEY', 'WXBRIDGE_WECHAT_API_BASE_URL', 'WXBRIDGE_WECHAT_OPEN_BASE_URL', 'WXBRIDGE_WECHAT_TIMEOUT_MS', 'WXBRIDGE_SANDBOX', 'WXBRIDGE_ACCESS_TOKEN_TTL',
+      'WXBRIDGE_MASTER_KEY', 'WXBRIDGE_WECHAT_API_BASE_URL', 'WXBRIDGE_WECHAT_OPEN_BASE_URL', 'WXBRIDGE_WECHAT_TIMEOUT_MS', 'WXBRIDGE_WECHAT_CALLS_FLUSH_INTERVAL_MS', 'WXBRIDGE_SANDBOX', 'WXBRIDGE_ACCESS_TOKEN_TTL',
       'WXBRIDGE_ID_TOKEN_TTL', 'WXBRIDGE_REFRESH_TOKEN_TTL', 'WXBRIDGE_CLEANUP_INTERVAL_MS', 'WXBRIDGE_KEY_RELOAD_INTERVAL_MS',
       'WXBRIDGE_ADMIN_TOKEN_TTL', 'WXBRIDGE_SHUTDOWN_TIMEOUT_MS', 'WXBRIDGE_LOG_LEVEL', 'WXBRIDGE_WORKERS', 'WXBRIDGE_LOOKUP_CACHE_TTL_MS',
       'WXBRIDGE_HTTP_HEADERS_TIMEOUT_MS', 'WXBRIDGE_HTTP_REQUEST_TIMEOUT_MS', 'WXBRIDGE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'WXBRIDGE_TRUST_PROXY',

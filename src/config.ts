@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   WXBRIDGE_WECHAT_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
   WXBRIDGE_WECHAT_OPEN_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://open.weixin.qq.com').describe('where browsers are sent to sign in with WeChat (design.md §10)'),
   WXBRIDGE_WECHAT_TIMEOUT_MS: integer(100, 60_000).default(5000),
+  WXBRIDGE_WECHAT_CALLS_FLUSH_INTERVAL_MS: integer(1000, 3_600_000).default(60_000).describe('how often each process adds its WeChat call counts per minute to PostgreSQL (the console\'s Overview)'),
   WXBRIDGE_SANDBOX: z.enum(['1', '0', 'true', 'false', 'auto']).default('auto'),
   WXBRIDGE_ACCESS_TOKEN_TTL: integer(30, 3600).default(600),
   WXBRIDGE_ID_TOKEN_TTL: integer(30, 86_400).default(3600),
@@ -87,7 +88,7 @@ export interface Config {
   readonly keys: { readonly masterKey: Buffer | undefined; readonly reloadIntervalMs: number };
   readonly admin: { readonly tokenTtl: number };
   /** `apiBaseUrl` for server calls, `openBaseUrl` for the browser's authorize pages (design.md §10); both a simulator in tests. */
-  readonly wechat: { readonly apiBaseUrl: string; readonly openBaseUrl: string; readonly timeoutMs: number };
+  readonly wechat: { readonly apiBaseUrl: string; readonly openBaseUrl: string; readonly timeoutMs: number; readonly callsFlushIntervalMs: number };
   readonly sandbox: SandboxMode;
   readonly oidc: {
     readonly accessTokenTtl: number;
@@ -195,6 +196,7 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       apiBaseUrl: e.WXBRIDGE_WECHAT_API_BASE_URL.replace(/\/$/, ''),
       openBaseUrl: e.WXBRIDGE_WECHAT_OPEN_BASE_URL.replace(/\/$/, ''),
       timeoutMs: e.WXBRIDGE_WECHAT_TIMEOUT_MS,
+      callsFlushIntervalMs: e.WXBRIDGE_WECHAT_CALLS_FLUSH_INTERVAL_MS,
     },
     // design.md §7: the sandbox is never on by default in production.
     sandbox: e.NODE_ENV === 'production' && sandbox === 'auto' ? 'off' : sandbox,

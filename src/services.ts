@@ -29,7 +29,9 @@ import { createKeyStore } from './keys/key-store.ts';
 import { createSecretBox } from './keys/secret-box.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
-import { recordWeChatCall } from './metrics/wechat-call-metrics.ts';
+import { errcodeOf, recordWeChatCall } from './metrics/wechat-call-metrics.ts';
+import { createOverviewReports } from './overview/overview-report.ts';
+import { createWeChatCallMinutes } from './overview/wechat-call-minutes.ts';
 import { createGrantRevocation } from './oidc/storage/grant-revocation.ts';
 import { createAccessTokenRepository } from './wechat-apps/wechat-access-token.repository.ts';
 import { createWeChatAccessTokens } from './wechat-apps/wechat-access-tokens.ts';
@@ -80,12 +82,15 @@ export function createServices(deps: ServiceDeps) {
   const roles = createAdminRoles({ em, now });
   const users = createAccountAdministration({ em, accounts, grants, merger: createAccountMerger({ em, grants, now }), deletion, exporter });
 
+  // WeChat calls per minute for the console's Overview: counted in memory, flushed by app.ts (ADR 0031).
+  const wechatCalls = createWeChatCallMinutes({ em, now: () => clock.now() });
   const wechat = createWeChatClient({
     baseUrl: deps.wechatApiBaseUrl ?? config.wechat.apiBaseUrl,
     timeoutMs: config.wechat.timeoutMs,
     onCall: (event) => {
       logger.debug({ wechat: event }, 'WeChat call');
       recordWeChatCall(metrics, event);
+      wechatCalls.count({ endpoint: event.endpoint, errcode: errcodeOf(event) });
     },
   });
   // design.md §4: one shared WeChat access token per app, for getuserphonenumber (and later wxa APIs).
@@ -106,6 +111,7 @@ export function createServices(deps: ServiceDeps) {
     wechatOpenBaseUrl: deps.wechatOpenBaseUrl ?? config.wechat.openBaseUrl,
     em,
     metrics,
+    wechatCalls,
     secretBox,
     keyStore,
     clients,
@@ -131,10 +137,12 @@ export function createServices(deps: ServiceDeps) {
     profiles: createProfileEditor({ accounts, audit, now }),
     legacy: createLegacyUserData({ accounts, secretBox }),
     /** The admin API's and the CLI's operations, audited as `system` until `.as(actor)`. */
-    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants, roles, appCheck: createWeChatAppCheck({ apps, wechat }) }) satisfies AdminServices,
-    /** Writes what is still buffered (audit events) before the database closes. */
+    admin: createAdminServices({ config, issuer: deps.issuer, clients, resourceServers, apps, keys: keyStore, audit, users, grants, roles, appCheck: createWeChatAppCheck({ apps, wechat }),
+      overview: createOverviewReports({ em, calls: wechatCalls, keys: keyStore, now: () => clock.now() }) }) satisfies AdminServices,
+    /** Writes what is still buffered (audit events, WeChat call counts) before the database closes. */
     async close(): Promise<void> {
       await audit.flush();
+      await wechatCalls.flush().catch((error: unknown) => { logger.error({ err: error }, 'WeChat call counts could not be written at shutdown'); });
     },
   };
 }

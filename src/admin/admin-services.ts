@@ -11,10 +11,12 @@ import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ResourceServerRegistry } from '../clients/resource-server-registry.ts';
 import type { Config } from '../config.ts';
 import type { KeyStore } from '../keys/key-store.ts';
+import type { OverviewReports } from '../overview/overview-report.ts';
 import type { WeChatAppCheck } from '../wechat-apps/wechat-app-check.ts';
 import type { WeChatAppRegistry } from '../wechat-apps/wechat-app-registry.ts';
 import { adminAudienceOf, adminResourceServer } from './admin-audience.ts';
 import { appOperations, clientOperations, keyOperations, resourceServerOperations, userOperations } from './admin-operations.ts';
+import { overviewOperations } from './overview-operations.ts';
 import { adminRoleOperations } from './admin-role-operations.ts';
 import { createAudited, type AdminActor } from './audited.ts';
 
@@ -38,6 +40,8 @@ export interface AdminServiceDeps {
   readonly grants: GrantRevocation;
   readonly roles: AdminRoles;
   readonly appCheck: WeChatAppCheck;
+  /** Logins, WeChat errors and key ages for the console's Overview (issue 14). */
+  readonly overview: OverviewReports;
 }
 
 /** Changes made by wxbridge itself or by test arrangements, not by a person or an admin client. */
@@ -66,6 +70,7 @@ function operationsActingAs(base: AdminServiceDeps, who: AdminActor) {
     admins: adminRoleOperations(base.roles, audited),
     keys: keyOperations({ keys: base.keys, resourceServers, config, audited }),
     audit: { query: (filter: AuditFilter) => audit.query(filter) },
+    overview: overviewOperations(base.overview),
   };
 }
 

@@ -9,6 +9,7 @@ import { APP_COMMANDS } from './cli-commands/apps.ts';
 import { CLIENT_COMMANDS } from './cli-commands/clients.ts';
 import type { Command, CommandSpec } from './cli-commands/command.ts';
 import { KEY_USER_AUDIT_COMMANDS } from './cli-commands/keys-users-audit.ts';
+import { OVERVIEW_COMMANDS } from './cli-commands/overview.ts';
 import { RESOURCE_COMMANDS } from './cli-commands/resources.ts';
 import { EXIT, UsageError } from './cli-io.ts';
 
@@ -21,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   ...KEY_USER_AUDIT_COMMANDS,
   ...ACCOUNT_LIFECYCLE_COMMANDS,
   ...ADMIN_ROLE_COMMANDS,
+  ...OVERVIEW_COMMANDS,
 };
 
 /** `wxbridge migrate` needs no services: cli.ts runs it itself. */
@@ -56,6 +58,9 @@ export function resolveCommandLine(argv: readonly string[]): CommandLineTarget {
   const helpExit = help ? EXIT.ok : EXIT.usage;
   if (noun === undefined || noun.startsWith('-')) return { help: HELP, exitCode: helpExit };
   if (noun === 'migrate') return found('migrate', MIGRATE, undefined, argv.slice(1), help);
+  // A command of one word (`wxbridge overview`) takes its options right after it.
+  const single = COMMANDS[noun];
+  if (single !== undefined) return found(noun, single, single, argv.slice(1), help);
   const nounCommands = Object.entries(COMMANDS).filter(([name]) => name.startsWith(`${noun} `));
   if (nounCommands.length === 0) {
     if (help) return { help: HELP, exitCode: EXIT.ok };

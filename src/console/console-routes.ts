@@ -18,6 +18,7 @@ import { registerClientEditPages } from './client-routes.ts';
 import { registerClientPages } from './clients-routes.ts';
 import { registerKeyPages } from './keys-routes.ts';
 import { registerResourcePages } from './resources-routes.ts';
+import { registerOverviewPages } from './overview-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { registerUserPages } from './users-routes.ts';
 import type { ConsolePageDeps, ConsoleRequest } from './console-request.ts';
@@ -59,7 +60,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     ctx.redirect(authorizationUrl(deps.issuer, deps.adminAudience, { state, verifier }));
   }
 
-  router.get('/', (ctx) => { ctx.redirect('/console/apps'); });
+  router.get('/', (ctx) => { ctx.redirect('/console/overview'); });
   router.get('/sign-in', (ctx) => beginSignIn(ctx, null));
   router.get('/invite/:token', async (ctx) => {
     const tokenHash = hashToken(ctx.params['token'] ?? '');
@@ -89,7 +90,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     // on the chain's next hop; a navigation started by this page is same-site, so it is.
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/console/apps"><title>wxbridge console</title></head><body><main><a href="/console/apps">wxbridge console</a></main></body></html>';
+    ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/console/overview"><title>wxbridge console</title></head><body><main><a href="/console/overview">wxbridge console</a></main></body></html>';
     ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
   });
 
@@ -154,7 +155,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
 
   // One registration per section (src/console/pages/console-layout.ts CONSOLE_SECTIONS).
   const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language, now: () => dateOf(deps.clock), adminAudience: deps.adminAudience };
-  for (const register of [registerAppPages, registerAppEditPages, registerClientPages, registerClientEditPages, registerResourcePages, registerKeyPages, registerUserPages, registerAuditPages]) register(router, pageDeps);
+  for (const register of [registerOverviewPages, registerAppPages, registerAppEditPages, registerClientPages, registerClientEditPages, registerResourcePages, registerKeyPages, registerUserPages, registerAuditPages]) register(router, pageDeps);
 
   const routes = router.routes() as unknown as Middleware;
   const methods = router.allowedMethods() as unknown as Middleware;

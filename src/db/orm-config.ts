@@ -21,11 +21,13 @@ import { RateLimitCounterSchema } from '../rate-limits/rate-limit-counter.entity
 import { ServerSettingSchema } from './server-setting.entity.ts';
 import { WebSignInTicketSchema } from '../web-sign-ins/web-sign-in-ticket.entity.ts';
 import { PendingIdentitySchema } from '../web-sign-ins/pending-identity.entity.ts';
+import { WeChatCallMinuteSchema } from '../overview/wechat-call-minute.entity.ts';
 
 export const ENTITIES = [
   OidcPayloadSchema, SigningKeySchema, ClientSchema, ResourceServerSchema,
   WeChatAppSchema, AccountSchema, WeChatIdentitySchema, AuditEventSchema, WeChatAccessTokenSchema, RateLimitCounterSchema,
   LoginCodeSchema, ServerSettingSchema, MergedAccountSchema, WebSignInTicketSchema, PendingIdentitySchema, AdminInvitationSchema, ConsoleSessionSchema,
+  WeChatCallMinuteSchema,
 ];
 
 export const MIGRATIONS_PATH = new URL('../../migrations', import.meta.url).pathname;

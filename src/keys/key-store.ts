@@ -27,7 +27,7 @@ export interface SigningKeyView {
   readonly activatesAt: Date;
   readonly retiresAt: Date | null;
   readonly removeAfter: Date | null;
-  /** When the key was generated and published in the JWKS (a rotated-in key is pending from then on). */
+  /** When the key was generated and published in the JWKS (a rotated-in key is pending from then on; its age on the Overview). */
   readonly createdAt: Date;
   /** pending: published, not signing yet; signing; retired: published until removeAfter; removed. */
   readonly state: KeyState;

@@ -27,6 +27,11 @@ const DIAGNOSIS_BY_ERRCODE: ReadonlyMap<number, AppDiagnosis> = new Map([
   [40013, 'app_unknown'],
 ]);
 
+/** What an errcode of WeChat says about the app's setup, when it says something (the console explains it). */
+export function diagnosisOfErrcode(errcode: number): AppDiagnosis | undefined {
+  return DIAGNOSIS_BY_ERRCODE.get(errcode);
+}
+
 export function createWeChatAppCheck(deps: { apps: Pick<WeChatAppRegistry, 'findCredentials'>; wechat: Pick<WeChatClient, 'fetchStableToken'> }) {
   return {
     async check(appId: string): Promise<AppCheckResult> {
@@ -39,7 +44,7 @@ export function createWeChatAppCheck(deps: { apps: Pick<WeChatAppRegistry, 'find
         if (!(error instanceof WeChatError)) throw error;
         const errcode = error.errcode ?? null;
         if (error.code === 'wechat.unavailable') return { appId, diagnosis: 'unavailable', errcode };
-        return { appId, diagnosis: (errcode === null ? undefined : DIAGNOSIS_BY_ERRCODE.get(errcode)) ?? 'rejected', errcode };
+        return { appId, diagnosis: (errcode === null ? undefined : diagnosisOfErrcode(errcode)) ?? 'rejected', errcode };
       }
     },
   };

@@ -27,6 +27,9 @@ describe('console: sign-in and access', { timeout: 120_000 }, () => {
     const link = await invitationLink(app);
     const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
     await signIn(page, link, 'boss');
+    // The console lands on its Overview (test/console/overview.test.ts); the apps are a section away.
+    await expect.poll(() => page.getByRole('heading', { name: 'Overview', level: 1 }).count()).toBe(1);
+    await page.getByRole('link', { name: 'WeChat apps' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'WeChat apps', level: 1 }).count()).toBe(1);
     await inBothLanguages(page, 'console-apps');
 
@@ -85,9 +88,9 @@ describe('console: sign-in and access', { timeout: 120_000 }, () => {
     const sub = (await page.locator('[data-sub]').first().textContent()) ?? '';
     expect((await runCli(app, ['users', 'grant-admin', sub])).code).toBe(0);
     await page.goto(`${app.baseUrl}/console/sign-in`);
-    await page.waitForURL((url) => url.pathname === '/console/apps');
+    await page.waitForURL((url) => url.pathname === '/console/overview');
     await page.waitForLoadState('load');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('WeChat apps');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
 
     // No CSRF token (or another one): 403, nothing saved.
     const forged = await page.request.post(`${app.baseUrl}/console/apps`, { form: { appId: randomAppId(), kind: 'web', secret: randomSecret() }, maxRedirects: 0 });
@@ -110,7 +113,8 @@ describe('console: sign-in and access', { timeout: 120_000 }, () => {
     const app = await startTestApp({ env: { WXBRIDGE_SANDBOX: '1' } });
     const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
     await signIn(page, `${app.baseUrl}/console`, 'admin');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('WeChat apps');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
+    await page.goto(`${app.baseUrl}/console/apps`);
     expect(await page.getByRole('row').filter({ hasText: 'wxbridge sandbox website' }).count()).toBe(1);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -129,6 +133,7 @@ describe('console: sign-in and access', { timeout: 120_000 }, () => {
     const { officialAccount } = await setUpBrowserApps(app);
     const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
     await signIn(page, `${app.issuer}/console/invite/${(await app.admin.admins.invite()).token}`, 'erin');
+    await page.goto(`${app.issuer}/console/apps`);
     const check = async (): Promise<string> => {
       await page.getByRole('button', { name: `Check ${officialAccount.appId} with WeChat` }).click();
       await page.waitForLoadState('load');

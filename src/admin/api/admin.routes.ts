@@ -14,6 +14,7 @@ import { registerAccountLifecycleRoutes } from './account-lifecycle.routes.ts';
 import { registerAppRoutes } from './apps.routes.ts';
 import { registerClientRoutes } from './clients.routes.ts';
 import { registerKeyUserAuditRoutes } from './keys-users-audit.routes.ts';
+import { registerOverviewRoutes } from './overview.routes.ts';
 import { registerResourceRoutes } from './resources.routes.ts';
 
 export function createAdminApi(deps: { services: AdminServices; auth: Omit<AdminAuthDeps, 'audience'> }): Middleware {
@@ -23,6 +24,7 @@ export function createAdminApi(deps: { services: AdminServices; auth: Omit<Admin
   registerResourceRoutes(router, deps.services);
   registerKeyUserAuditRoutes(router, deps.services);
   registerAccountLifecycleRoutes(router, deps.services);
+  registerOverviewRoutes(router, deps.services);
   const authenticate = requireAdmin(createAdminAuthentication({ ...deps.auth, audience: deps.services.adminAudience }), deps.auth.issuer);
   // The router's middleware is typed for a router context; it is an ordinary Koa middleware.
   const routes = router.routes() as unknown as Middleware;

@@ -51,10 +51,13 @@ svg .now{stroke:#cb2634;stroke-width:2;stroke-dasharray:4 3}svg .now-label{fill:
 .segment.pending,.swatch.pending{fill:#9ec1f7;background:#9ec1f7;stroke:#1d4ed8}.segment.signing,.swatch.signing{fill:#05743a;background:#05743a}.segment.retired,.swatch.retired{fill:#b8bfc8;background:#b8bfc8}
 ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:6px 20px;padding:0;margin:0 0 12px;font-size:14px;color:#4e5969}ul.legend li{display:flex;align-items:center;gap:6px}
 .swatch{display:inline-block;width:22px;height:12px;border-radius:3px;border:1px solid #5c6470}
+.chart-scroll{overflow-x:auto;margin:8px 0}.chart-scroll.latest{direction:rtl}.chart-scroll>svg{direction:ltr}svg.chart.bars{min-width:560px;max-width:720px}svg.chart{display:block;width:100%;min-width:760px;height:auto}ul.legend{display:flex;flex-wrap:wrap;gap:6px 20px;list-style:none;margin:4px 0 12px;padding:0;font-size:14px}
+ul.legend li{display:flex;align-items:center;gap:6px}svg.swatch{flex:none}details summary{cursor:pointer;color:#0b57d0;margin:8px 0}h3{font-size:16px;margin:16px 0 8px}
+form.window{display:flex;flex-wrap:wrap;align-items:flex-start;gap:12px}form.window>div:last-child{padding-top:28px}form.window select{width:auto;min-width:200px}dl.meanings{grid-template-columns:max-content minmax(0,1fr)}.wrap{overflow-wrap:anywhere}
 `;
 
 /** The console's sections, in navigation order (issue 14 #3). A section is listed once its pages exist. */
-export const CONSOLE_SECTIONS = ['apps', 'clients', 'resources', 'keys', 'users', 'audit'] as const satisfies readonly ConsoleSectionName[];
+export const CONSOLE_SECTIONS = ['overview', 'apps', 'clients', 'resources', 'keys', 'users', 'audit'] as const satisfies readonly ConsoleSectionName[];
 
 type ConsoleSectionName = 'overview' | 'apps' | 'clients' | 'resources' | 'keys' | 'users' | 'audit';
 export type ConsoleSection = (typeof CONSOLE_SECTIONS)[number];

@@ -13,6 +13,8 @@ import { WECHAT_GRANT_TYPE } from '../../clients/client-metadata.ts';
 /** Fixed action names: the grant_type parameter is attacker-controlled and never stored verbatim. */
 const ACTIONS: Readonly<Record<string, string>> = {
   [WECHAT_GRANT_TYPE]: 'login.wechat',
+  // A browser sign-in's code exchange is a login too (the console's Overview counts `login.*`, issue 14).
+  authorization_code: 'login.authorization_code',
   refresh_token: 'token.refresh',
   client_credentials: 'token.client_credentials',
 };
