@@ -28,7 +28,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 /** `wxbridge migrate` needs no services: cli.ts runs it itself. */
 export const MIGRATE: CommandSpec = {
   usage: 'migrate',
-  summary: 'apply pending database migrations: a deployment step in production (the server only checks), done by `npm start` in development',
+  summary: 'apply pending database migrations and seed the console client: a deployment step in production (the server only checks), done by `npm start` in development',
   options: {},
 };
 

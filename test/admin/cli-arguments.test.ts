@@ -51,7 +51,7 @@ describe('wxbridge CLI usage mistakes (exit code 2, nothing opened)', () => {
     const [bare, help, migrate] = await runAll(await closedDatabase(), [['apps'], ['apps', '--help'], ['migrate', '--help']]);
     for (const listing of [bare, help]) {
       expect(listing?.stdout).toMatch(/^usage: wxbridge apps <command>/);
-      expect([...(listing?.stdout ?? '').matchAll(/^ {2}(apps \S+)/gm)].map((m) => m[1])).toEqual(['apps add', 'apps list', 'apps remove', 'apps link-by-phone', 'apps new-accounts', 'apps unionid-conflict']);
+      expect([...(listing?.stdout ?? '').matchAll(/^ {2}(apps \S+)/gm)].map((m) => m[1])).toEqual(['apps add', 'apps update', 'apps rotate-secret', 'apps list', 'apps remove', 'apps link-by-phone', 'apps new-accounts', 'apps unionid-conflict']);
     }
     expect([bare?.code, help?.code]).toEqual([2, 0]);
     expect(migrate?.code).toBe(0);
