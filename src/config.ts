@@ -40,7 +40,8 @@ const EnvSchema = z.object({
   WXBRIDGE_KEY_RELOAD_INTERVAL_MS: integer(100, 3_600_000).default(30_000).describe('how often each instance reloads signing keys from PostgreSQL'),
   WXBRIDGE_ADMIN_TOKEN_TTL: integer(1, 3600).default(300).describe('lifetime (s) of access tokens for the admin API audience'),
   WXBRIDGE_CONSOLE_IDLE_TIMEOUT: integer(60, 86_400).default(1800).describe('a console session ends after this many seconds without a request'),
-  WXBRIDGE_CONSOLE_SESSION_LIFETIME: integer(300, 7 * 86_400).default(8 * 3600).describe('a console session ends this many seconds after its sign-in, however active'),
+  // At most a day: the console's refresh token ends with the admin's wxbridge session (ttl.Session, ADR 0025 addendum).
+  WXBRIDGE_CONSOLE_SESSION_LIFETIME: integer(300, 86_400).default(8 * 3600).describe('a console session ends this many seconds after its sign-in, however active'),
   WXBRIDGE_SHUTDOWN_TIMEOUT_MS: integer(0, 120_000).default(10_000),
   WXBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Transport limits (test-catalogue H-04, H-05, H-07): slow clients must not hold sockets.
