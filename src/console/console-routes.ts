@@ -10,7 +10,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { hashToken } from '../accounts/admin-roles.ts';
 import { dateOf, type Clock } from '../clock.ts';
-import { sendPage } from '../pages/html.ts';
+import { escapeHtml, sendPage } from '../pages/html.ts';
 import { pageLanguage } from '../pages/page-language.ts';
 import { createAdminApiClient } from './admin-api-client.ts';
 import { registerAppEditPages } from './app-routes.ts';
@@ -100,7 +100,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     const { cookie } = await deps.sessions.signIn(exchanged.sub, tokens);
     // Checked again on the way out, though only a checked path was stored (return-path.ts).
     const destination = consoleReturnPath(transaction.returnTo) ?? DEFAULT_CONSOLE_PAGE;
-    const href = destination.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const href = escapeHtml(destination);
     setCookie(ctx, SESSION_COOKIE, cookie, 'strict');
     // A SameSite=Strict cookie set at the end of a redirect chain that began on WeChat's site is not sent
     // on the chain's next hop; a navigation started by this page is same-site, so it is.

@@ -112,9 +112,11 @@ export function createConsoleSessions(deps: { em: () => EntityManager; secretBox
      * Undefined when there is no such session, or `refresh` was refused (the session is then deleted).
      */
     async find(cookie: string | undefined, refresh: (current: ConsoleTokens & { refreshToken: string }) => Promise<ConsoleTokens | undefined>): Promise<SignedInSession | undefined> {
-      const current = signedIn(await find(cookie));
-      if (current === undefined || !isCookie(cookie)) return undefined;
-      const needsRefresh = (tokens: ConsoleTokens): boolean => tokens.accessTokenExpiresAt - REFRESH_MARGIN_MS <= deps.now().getTime();
+      // No transaction for a request without a signed-in session (a first visit, a sign-in in progress).
+      const unlocked = await find(cookie);
+      if (unlocked?.account_id == null || !isCookie(cookie)) return undefined;
+      // Written as "not comfortably valid" so a row sealed before expiries were kept (NaN) counts as expired.
+      const needsRefresh = (tokens: ConsoleTokens): boolean => !(tokens.accessTokenExpiresAt - REFRESH_MARGIN_MS > deps.now().getTime());
       const fork = deps.em().fork();
       return fork.transactional(async (em) => {
         const row = await find(cookie, em, true);
