@@ -88,7 +88,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     releases.push(() => services.close());
     await services.admin.ensureAdminAudience();
-    const consoleSessions = createConsoleSessions({ em: services.em, secretBox: services.secretBox, now: () => dateOf(clock) });
+    const consoleSessions = createConsoleSessions({ em: services.em, secretBox: services.secretBox, now: () => dateOf(clock), lifetime: config.console });
     const sandbox = simulator === undefined ? undefined : await startSandbox({ ...services, simulator });
     const oidc = await createOidc(services);
     releases.push(() => oidc.close());

@@ -39,6 +39,9 @@ const EnvSchema = z.object({
   WXBRIDGE_CLEANUP_INTERVAL_MS: integer(1000, 86_400_000).default(60_000),
   WXBRIDGE_KEY_RELOAD_INTERVAL_MS: integer(100, 3_600_000).default(30_000).describe('how often each instance reloads signing keys from PostgreSQL'),
   WXBRIDGE_ADMIN_TOKEN_TTL: integer(1, 3600).default(300).describe('lifetime (s) of access tokens for the admin API audience'),
+  WXBRIDGE_CONSOLE_IDLE_TIMEOUT: integer(60, 86_400).default(1800).describe('a console session ends after this many seconds without a request'),
+  // At most a day: the console's refresh token ends with the admin's wxbridge session (ttl.Session, ADR 0025 addendum).
+  WXBRIDGE_CONSOLE_SESSION_LIFETIME: integer(300, 86_400).default(8 * 3600).describe('a console session ends this many seconds after its sign-in, however active'),
   WXBRIDGE_SHUTDOWN_TIMEOUT_MS: integer(0, 120_000).default(10_000),
   WXBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Transport limits (test-catalogue H-04, H-05, H-07): slow clients must not hold sockets.
@@ -87,6 +90,8 @@ export interface Config {
   readonly dataDir: string;
   readonly keys: { readonly masterKey: Buffer | undefined; readonly reloadIntervalMs: number };
   readonly admin: { readonly tokenTtl: number };
+  /** Console sessions slide by `idleTimeoutSeconds` with each request, up to `lifetimeSeconds` after sign-in (ADR 0025). */
+  readonly console: { readonly idleTimeoutSeconds: number; readonly lifetimeSeconds: number };
   /** `apiBaseUrl` for server calls, `openBaseUrl` for the browser's authorize pages (design.md §10); both a simulator in tests. */
   readonly wechat: { readonly apiBaseUrl: string; readonly openBaseUrl: string; readonly timeoutMs: number; readonly callsFlushIntervalMs: number };
   readonly sandbox: SandboxMode;
@@ -192,6 +197,7 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       reloadIntervalMs: e.WXBRIDGE_KEY_RELOAD_INTERVAL_MS,
     },
     admin: { tokenTtl: e.WXBRIDGE_ADMIN_TOKEN_TTL },
+    console: { idleTimeoutSeconds: e.WXBRIDGE_CONSOLE_IDLE_TIMEOUT, lifetimeSeconds: e.WXBRIDGE_CONSOLE_SESSION_LIFETIME },
     wechat: {
       apiBaseUrl: e.WXBRIDGE_WECHAT_API_BASE_URL.replace(/\/$/, ''),
       openBaseUrl: e.WXBRIDGE_WECHAT_OPEN_BASE_URL.replace(/\/$/, ''),

@@ -2,13 +2,15 @@
  * The console at /console (ADR 0025): server-rendered pages over the admin API, as a
  * backend-for-frontend. The browser holds one httpOnly SameSite=Strict cookie; its session row holds the
  * tokens. Signing in goes through wxbridge's own authorization endpoint (a Lax cookie carries the sign-in
- * across WeChat's redirects); every POST carries the session's CSRF token.
+ * across WeChat's redirects); every POST carries the session's CSRF token. The session's tokens are
+ * refreshed server-side as they near expiry (ADR 0025 addendum), so an admin works on undisturbed until
+ * the idle timeout or the absolute lifetime; a GET that finds no session signs in again and comes back.
  */
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { hashToken } from '../accounts/admin-roles.ts';
 import { dateOf, type Clock } from '../clock.ts';
-import { sendPage } from '../pages/html.ts';
+import { escapeHtml, sendPage } from '../pages/html.ts';
 import { pageLanguage } from '../pages/page-language.ts';
 import { createAdminApiClient } from './admin-api-client.ts';
 import { registerAppEditPages } from './app-routes.ts';
@@ -22,8 +24,9 @@ import { registerOverviewPages } from './overview-routes.ts';
 import { CONSOLE_PREFIX } from './console-client.ts';
 import { registerUserPages } from './users-routes.ts';
 import type { ConsolePageDeps, ConsoleRequest } from './console-request.ts';
-import { isCsrfTokenValid, type ConsoleSessions } from './console-sessions.ts';
-import { authorizationUrl, endSessionUrl, exchangeCode } from './console-sign-in.ts';
+import { isCsrfTokenValid, type ConsoleSessions, type ConsoleTokens } from './console-sessions.ts';
+import { authorizationUrl, endSessionUrl, exchangeCode, refreshTokens, type ExchangedTokens } from './console-sign-in.ts';
+import { consoleReturnPath, DEFAULT_CONSOLE_PAGE } from './return-path.ts';
 import { readFormBody } from './form-body.ts';
 import { messagePage } from './pages/console-layout.ts';
 import { consoleText } from './pages/console-text.ts';
@@ -52,16 +55,25 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
   const message = (ctx: Context, status: number, page: Parameters<typeof messagePage>[1]): void => { sendPage(ctx, status, messagePage(language(ctx), page)); };
   const signInLink = (ctx: Context): string => `<a class="button primary" href="/console/sign-in">${consoleText(language(ctx)).signIn}</a>`;
 
-  async function beginSignIn(ctx: Context, invitationHash: string | null): Promise<void> {
+  /** What the session keeps of a token response; a refresh that returns no ID token keeps the previous one. */
+  const sessionTokens = (tokens: ExchangedTokens, previousIdToken?: string): ConsoleTokens | undefined => {
+    const idToken = tokens.idToken ?? previousIdToken;
+    return idToken === undefined ? undefined : {
+      accessToken: tokens.accessToken, idToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: deps.clock.now() + tokens.expiresIn * 1000,
+    };
+  };
+
+  async function beginSignIn(ctx: Context, invitationHash: string | null, returnTo?: string): Promise<void> {
     await deps.ensureClient();
-    const { cookie, state, verifier } = await deps.sessions.beginSignIn(invitationHash);
+    const { cookie, state, verifier } = await deps.sessions.beginSignIn(invitationHash, returnTo ?? null);
     setCookie(ctx, SIGN_IN_COOKIE, cookie, 'lax');
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(authorizationUrl(deps.issuer, deps.adminAudience, { state, verifier }));
   }
 
   router.get('/', (ctx) => { ctx.redirect('/console/overview'); });
-  router.get('/sign-in', (ctx) => beginSignIn(ctx, null));
+  // `?returnTo=/console/…` comes back there after the sign-in; anything else is ignored (return-path.ts).
+  router.get('/sign-in', (ctx) => beginSignIn(ctx, null, consoleReturnPath(ctx.query['returnTo'])));
   router.get('/invite/:token', async (ctx) => {
     const tokenHash = hashToken(ctx.params['token'] ?? '');
     if (!(await deps.invitations.isRedeemable(tokenHash))) {
@@ -77,20 +89,24 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     const transaction = await deps.sessions.takeSignIn(ctx.cookies.get(SIGN_IN_COOKIE));
     setCookie(ctx, SIGN_IN_COOKIE, null, 'lax');
     const code = typeof ctx.query['code'] === 'string' ? ctx.query['code'] : undefined;
-    const tokens = transaction === undefined || code === undefined || ctx.query['state'] !== transaction.state
+    const exchanged = transaction === undefined || code === undefined || ctx.query['state'] !== transaction.state
       ? undefined : await exchangeCode(deps.issuer, deps.adminAudience, code, transaction.verifier);
-    if (transaction === undefined || tokens === undefined) {
+    const tokens = exchanged === undefined ? undefined : sessionTokens(exchanged);
+    if (transaction === undefined || exchanged === undefined || tokens === undefined) {
       message(ctx, 400, { title: text.signInFailedTitle, message: text.signInFailed, failure: 'sign-in', actions: signInLink(ctx) });
       return;
     }
-    if (transaction.invitationHash !== null) await deps.invitations.redeem(transaction.invitationHash, tokens.sub);
-    const { cookie } = await deps.sessions.signIn(tokens.sub, { accessToken: tokens.accessToken, idToken: tokens.idToken }, tokens.expiresIn);
+    if (transaction.invitationHash !== null) await deps.invitations.redeem(transaction.invitationHash, exchanged.sub);
+    const { cookie } = await deps.sessions.signIn(exchanged.sub, tokens);
+    // Checked again on the way out, though only a checked path was stored (return-path.ts).
+    const destination = consoleReturnPath(transaction.returnTo) ?? DEFAULT_CONSOLE_PAGE;
+    const href = escapeHtml(destination);
     setCookie(ctx, SESSION_COOKIE, cookie, 'strict');
     // A SameSite=Strict cookie set at the end of a redirect chain that began on WeChat's site is not sent
     // on the chain's next hop; a navigation started by this page is same-site, so it is.
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/console/overview"><title>wxbridge console</title></head><body><main><a href="/console/overview">wxbridge console</a></main></body></html>';
+    ctx.body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${href}"><title>wxbridge console</title></head><body><main><a href="${href}">wxbridge console</a></main></body></html>`;
     ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
   });
 
@@ -99,12 +115,15 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     message(ctx, 200, { title: text.signedOutTitle, message: text.signedOut, failure: 'signed-out', actions: signInLink(ctx) });
   });
 
-  /** The signed-in admin of this request, or undefined after sending the browser to sign in. */
+  /** The signed-in admin of this request (its tokens refreshed when near expiry), or undefined after sending the browser to sign in. */
   async function signedIn(ctx: Context): Promise<ConsoleRequest | undefined> {
     const cookie = ctx.cookies.get(SESSION_COOKIE);
-    const session = await deps.sessions.find(cookie);
+    const session = await deps.sessions.find(cookie, async (current) => {
+      const refreshed = await refreshTokens(deps.issuer, deps.adminAudience, current.refreshToken);
+      return refreshed === undefined ? undefined : sessionTokens(refreshed, current.idToken);
+    });
     if (session === undefined) {
-      if (ctx.method === 'GET') await beginSignIn(ctx, null);
+      if (ctx.method === 'GET') await beginSignIn(ctx, null, consoleReturnPath(ctx.url));
       else message(ctx, 403, { title: consoleText(language(ctx)).refusedTitle, message: consoleText(language(ctx)).refused, failure: 'csrf', actions: signInLink(ctx) });
       return undefined;
     }
@@ -114,7 +133,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
       async refusedAccess(answer) {
         if (answer.status === 401) {
           await deps.sessions.end(cookie);
-          await beginSignIn(ctx, null);
+          await beginSignIn(ctx, null, ctx.method === 'GET' ? consoleReturnPath(ctx.url) : undefined);
           return true;
         }
         if (answer.status !== 403) return false;

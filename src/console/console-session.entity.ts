@@ -17,10 +17,13 @@ export const ConsoleSessionSchema = defineEntity({
     sealedVerifier: p.text().nullable(),
     /** The invitation this sign-in redeems, when it came through one. */
     invitationHash: p.string().length(64).nullable(),
-    /** Signed in: the account and its sealed tokens ({ accessToken, idToken }). */
+    /** The console path that sent the admin to sign in: where the callback returns (same-origin, under /console/). */
+    returnTo: p.string().length(512).nullable(),
+    /** Signed in: the account and its sealed tokens ({ accessToken, idToken, refreshToken, accessTokenExpiresAt }). */
     accountId: p.uuid().nullable(),
     sealedTokens: p.text().nullable(),
     createdAt: p.datetime(),
+    /** Slides with every request by the idle timeout, never past createdAt + the session lifetime. */
     expiresAt: p.datetime(),
   },
 });

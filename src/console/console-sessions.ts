@@ -1,7 +1,9 @@
 /**
- * Console sessions in PostgreSQL (ADR 0025): a sign-in in progress (state + sealed PKCE verifier) and a
- * signed-in session (account + sealed tokens), each found by the SHA-256 of the browser's random cookie.
- * Every worker reads the same rows, and deleting a row ends the session everywhere.
+ * Console sessions in PostgreSQL (ADR 0025): a sign-in in progress (state + sealed PKCE verifier + the
+ * page to return to) and a signed-in session (account + sealed tokens, refresh token included), each
+ * found by the SHA-256 of the browser's random cookie. Every worker reads the same rows, and deleting a
+ * row ends the session everywhere. A session's expiry slides by the idle timeout with each request, up
+ * to its absolute lifetime; its tokens are refreshed under a row lock (ADR 0025 addendum).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -12,9 +14,22 @@ import type { SecretBox } from '../keys/secret-box.ts';
 /** A sign-in must come back from WeChat within this time. */
 const SIGN_IN_TTL_SECONDS = 15 * 60;
 
-export interface ConsoleTokens { readonly accessToken: string; readonly idToken: string }
+export interface ConsoleTokens {
+  readonly accessToken: string;
+  readonly idToken: string;
+  /** Rotated at every refresh (RFC 9700 §4.14.2): only the latest one works. */
+  readonly refreshToken: string | undefined;
+  /** When the access token expires, in the app clock's milliseconds (from the token response's expires_in). */
+  readonly accessTokenExpiresAt: number;
+}
 
-export interface SignInTransaction { readonly state: string; readonly verifier: string; readonly invitationHash: string | null }
+/** Session lifetime settings (src/config.ts `console`). */
+export interface SessionLifetime { readonly idleTimeoutSeconds: number; readonly lifetimeSeconds: number }
+
+/** The access token is refreshed when it expires within this time, so no admin API call meets an expired one. */
+export const REFRESH_MARGIN_MS = 30_000;
+
+export interface SignInTransaction { readonly state: string; readonly verifier: string; readonly invitationHash: string | null; readonly returnTo: string | null }
 
 export interface SignedInSession {
   readonly accountId: string;
@@ -24,38 +39,48 @@ export interface SignedInSession {
 
 interface Row {
   id_hash: string; csrf_token: string; state: string | null; sealed_verifier: string | null; invitation_hash: string | null;
-  account_id: string | null; sealed_tokens: string | null; expires_at: Date | string;
+  return_to: string | null; account_id: string | null; sealed_tokens: string | null; created_at: Date | string; expires_at: Date | string;
 }
 
 const random = (): string => randomBytes(32).toString('base64url');
 
-export function createConsoleSessions(deps: { em: () => EntityManager; secretBox: Pick<SecretBox, 'seal' | 'open'>; now: () => Date }) {
-  const find = async (cookie: string | undefined): Promise<Row | undefined> => {
-    if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
-    const rows = await queryRows<Row>(deps.em(), sql`select * from console_sessions where id_hash = ${hashToken(cookie)}`);
+export function createConsoleSessions(deps: { em: () => EntityManager; secretBox: Pick<SecretBox, 'seal' | 'open'>; now: () => Date; lifetime: SessionLifetime }) {
+  const isCookie = (cookie: string | undefined): cookie is string => cookie !== undefined && /^[A-Za-z0-9_-]{43}$/.test(cookie);
+  const find = async (cookie: string | undefined, em: EntityManager = deps.em(), lock = false): Promise<Row | undefined> => {
+    if (!isCookie(cookie)) return undefined;
+    const rows = await queryRows<Row>(em, lock
+      ? sql`select * from console_sessions where id_hash = ${hashToken(cookie)} for update`
+      : sql`select * from console_sessions where id_hash = ${hashToken(cookie)}`);
     const row = rows[0];
     return row !== undefined && toDate(row.expires_at) > deps.now() ? row : undefined;
   };
-  const insert = async (values: { state?: string; sealedVerifier?: string; invitationHash?: string | null; accountId?: string; sealedTokens?: string; ttlSeconds: number }): Promise<{ cookie: string; csrfToken: string }> => {
+  const insert = async (values: { state?: string; sealedVerifier?: string; invitationHash?: string | null; returnTo?: string | null; ttlSeconds: number }): Promise<{ cookie: string; csrfToken: string }> => {
     const cookie = random();
     const csrfToken = random();
     const now = deps.now();
     await executeStatement(deps.em(), sql`
-      insert into console_sessions (id_hash, csrf_token, state, sealed_verifier, invitation_hash, account_id, sealed_tokens, created_at, expires_at)
+      insert into console_sessions (id_hash, csrf_token, state, sealed_verifier, invitation_hash, return_to, created_at, expires_at)
       values (${hashToken(cookie)}, ${csrfToken}, ${values.state ?? null}, ${values.sealedVerifier ?? null}, ${values.invitationHash ?? null},
-        ${values.accountId ?? null}::uuid, ${values.sealedTokens ?? null}, ${now}, ${new Date(now.getTime() + values.ttlSeconds * 1000)})`);
+        ${values.returnTo ?? null}, ${now}, ${new Date(now.getTime() + values.ttlSeconds * 1000)})`);
     return { cookie, csrfToken };
   };
+  /** Idle expiry from now, capped by the absolute lifetime counted from the sign-in. */
+  const slidingExpiry = (createdAt: Date): Date => new Date(Math.min(
+    deps.now().getTime() + deps.lifetime.idleTimeoutSeconds * 1000, createdAt.getTime() + deps.lifetime.lifetimeSeconds * 1000));
+  const open = (row: Row): ConsoleTokens => JSON.parse(deps.secretBox.open(row.sealed_tokens ?? '', `console_tokens:${row.id_hash}`)) as ConsoleTokens;
+  const seal = (idHash: string, tokens: ConsoleTokens): string => deps.secretBox.seal(JSON.stringify(tokens), `console_tokens:${idHash}`);
+  const signedIn = (row: Row | undefined): SignedInSession | undefined => (row?.account_id == null || row.sealed_tokens === null
+    ? undefined : { accountId: row.account_id, csrfToken: row.csrf_token, tokens: open(row) });
   const remove = async (cookie: string | undefined): Promise<void> => {
     if (cookie !== undefined) await executeStatement(deps.em(), sql`delete from console_sessions where id_hash = ${hashToken(cookie)}`);
   };
 
   return {
     /** A new sign-in: returns its cookie and the state and verifier for the authorization request. */
-    async beginSignIn(invitationHash: string | null): Promise<{ cookie: string; state: string; verifier: string }> {
+    async beginSignIn(invitationHash: string | null, returnTo: string | null = null): Promise<{ cookie: string; state: string; verifier: string }> {
       const state = random();
       const verifier = random();
-      const { cookie } = await insert({ state, sealedVerifier: deps.secretBox.seal(verifier, `console_verifier:${state}`), invitationHash, ttlSeconds: SIGN_IN_TTL_SECONDS });
+      const { cookie } = await insert({ state, sealedVerifier: deps.secretBox.seal(verifier, `console_verifier:${state}`), invitationHash, returnTo, ttlSeconds: SIGN_IN_TTL_SECONDS });
       return { cookie, state, verifier };
     },
     /** The sign-in of this cookie, spent (a state works once). */
@@ -63,24 +88,56 @@ export function createConsoleSessions(deps: { em: () => EntityManager; secretBox
       const row = await find(cookie);
       await remove(cookie);
       if (row?.state == null || row.sealed_verifier === null) return undefined;
-      return { state: row.state, verifier: deps.secretBox.open(row.sealed_verifier, `console_verifier:${row.state}`), invitationHash: row.invitation_hash };
+      return {
+        state: row.state, verifier: deps.secretBox.open(row.sealed_verifier, `console_verifier:${row.state}`),
+        invitationHash: row.invitation_hash, returnTo: row.return_to,
+      };
     },
-    /** A signed-in session under a new cookie (never the sign-in's: no session fixation), until the access token expires. */
-    async signIn(accountId: string, tokens: ConsoleTokens, ttlSeconds: number): Promise<{ cookie: string }> {
+    /** A signed-in session under a new cookie (never the sign-in's: no session fixation), for the idle timeout. */
+    async signIn(accountId: string, tokens: ConsoleTokens): Promise<{ cookie: string }> {
       const cookie = random();
-      const sealedTokens = deps.secretBox.seal(JSON.stringify(tokens), `console_tokens:${hashToken(cookie)}`);
-      const csrfToken = random();
+      const idHash = hashToken(cookie);
       const now = deps.now();
       await executeStatement(deps.em(), sql`
         insert into console_sessions (id_hash, csrf_token, account_id, sealed_tokens, created_at, expires_at)
-        values (${hashToken(cookie)}, ${csrfToken}, ${accountId}::uuid, ${sealedTokens}, ${now}, ${new Date(now.getTime() + ttlSeconds * 1000)})`);
+        values (${idHash}, ${random()}, ${accountId}::uuid, ${seal(idHash, tokens)}, ${now}, ${slidingExpiry(now)})`);
       return { cookie };
     },
-    async find(cookie: string | undefined): Promise<SignedInSession | undefined> {
-      const row = await find(cookie);
-      if (row?.account_id == null || row.sealed_tokens === null || cookie === undefined) return undefined;
-      const tokens = JSON.parse(deps.secretBox.open(row.sealed_tokens, `console_tokens:${row.id_hash}`)) as ConsoleTokens;
-      return { accountId: row.account_id, csrfToken: row.csrf_token, tokens };
+    /**
+     * The signed-in session of this cookie, its expiry slid on by this request, and its access token
+     * refreshed by `refresh` when it expires within REFRESH_MARGIN_MS. The refresh runs with the row
+     * locked (`select … for update`) and the tokens read again after the lock: a concurrent request of the
+     * same session waits, then finds fresh tokens and uses them, so a rotated refresh token is never
+     * presented twice (which the provider would take for reuse and revoke the grant, ADR 0003).
+     * Undefined when there is no such session, or `refresh` was refused (the session is then deleted).
+     */
+    async find(cookie: string | undefined, refresh: (current: ConsoleTokens & { refreshToken: string }) => Promise<ConsoleTokens | undefined>): Promise<SignedInSession | undefined> {
+      // No transaction for a request without a signed-in session (a first visit, a sign-in in progress).
+      const unlocked = await find(cookie);
+      if (unlocked?.account_id == null || !isCookie(cookie)) return undefined;
+      // Written as "not comfortably valid" so a row sealed before expiries were kept (NaN) counts as expired.
+      const needsRefresh = (tokens: ConsoleTokens): boolean => !(tokens.accessTokenExpiresAt - REFRESH_MARGIN_MS > deps.now().getTime());
+      const fork = deps.em().fork();
+      return fork.transactional(async (em) => {
+        const row = await find(cookie, em, true);
+        const session = signedIn(row);
+        if (row === undefined || session === undefined) return undefined;
+        let tokens = session.tokens;
+        if (needsRefresh(tokens)) {
+          const { refreshToken } = tokens;
+          const refreshed = refreshToken === undefined ? undefined : await refresh({ ...tokens, refreshToken });
+          if (refreshed === undefined) {
+            await executeStatement(em, sql`delete from console_sessions where id_hash = ${row.id_hash}`);
+            return undefined;
+          }
+          tokens = refreshed;
+        }
+        const expiresAt = slidingExpiry(toDate(row.created_at));
+        await executeStatement(em, tokens === session.tokens
+          ? sql`update console_sessions set expires_at = ${expiresAt} where id_hash = ${row.id_hash}`
+          : sql`update console_sessions set sealed_tokens = ${seal(row.id_hash, tokens)}, expires_at = ${expiresAt} where id_hash = ${row.id_hash}`);
+        return { ...session, tokens };
+      });
     },
     end: remove,
     /** Expired rows (run with the other housekeeping). */

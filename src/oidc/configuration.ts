@@ -3,13 +3,13 @@
  * Every default that oidc-provider flags as MUST/SHOULD change is overridden here; a startup test
  * fails on any oidc-provider NOTICE or WARNING.
  */
-import type { Adapter, Configuration, FindAccount, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
+import type { Adapter, Client, Configuration, FindAccount, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
 import { OIDC_SCOPES } from '../clients/client-metadata.ts';
 import type { PrivateJwk } from '../keys/key-store.ts';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
 import { introspectionAllowed, revocationAllowed } from './token-endpoint/token-policies.ts';
-import { loadExistingGrant } from './interactions/first-party-grant.ts';
+import { isFirstParty, loadExistingGrant } from './interactions/first-party-grant.ts';
 import { sendPage } from '../pages/html.ts';
 import { errorPage } from './interactions/pages/error-page.ts';
 import { loggedOutPage, logoutPage } from './interactions/pages/logout-pages.ts';
@@ -69,6 +69,7 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
     // Claims go into the ID token per granted scope (design.md §3), not only to userinfo.
     conformIdTokenClaims: false,
     rotateRefreshToken: true, // RFC 9700 §4.14.2: every refresh rotates; reuse revokes the grant
+    issueRefreshToken,
     clientBasedCORS: () => false, // mini-programs call through wx.request, not a browser: no CORS
     // Only for a browser (oidc-provider asks when the request accepts HTML over JSON): an error that must
     // not be redirected — an unregistered redirect_uri, an unknown client — gets a page, never a redirect.
@@ -123,4 +124,19 @@ export function buildOidcConfiguration(ttls: OidcTtls, deps: OidcConfigurationDe
       BackchannelAuthenticationRequest: 600,
     },
   };
+}
+
+/**
+ * oidc-provider's rule (a client allowed refresh_token, a code carrying offline_access), plus the
+ * operator's own browser clients: oidc-provider drops offline_access from an authorization request
+ * without prompt=consent (OIDC Core §11), and a first-party client is never shown a consent page
+ * (design.md §10). So a first-party client registered with offline_access gets a refresh token from its
+ * code; without offline_access in the grant, that token ends with the person's wxbridge session
+ * (oidc-provider's expiresWithSession). The console keeps its admins signed in this way (ADR 0025 addendum).
+ */
+function issueRefreshToken(_ctx: KoaContextWithOIDC, client: Client, code: { scopes: Set<string> }): Promise<boolean> {
+  if (!client.grantTypeAllowed('refresh_token')) return Promise.resolve(false);
+  if (code.scopes.has('offline_access')) return Promise.resolve(true);
+  const registered = client.metadata()['scope'];
+  return Promise.resolve(isFirstParty(client) && typeof registered === 'string' && registered.split(' ').includes('offline_access'));
 }

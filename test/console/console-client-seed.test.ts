@@ -1,5 +1,6 @@
 // Issue 14 #2: the console's first-party client is seeded by `migrate`, for the issuer the server on that
-// database runs as; running `migrate` again (every deploy does) changes nothing.
+// database runs as; running `migrate` again (every deploy does) changes nothing, unless the registration is out of date
+// (an older wxbridge registered it without offline_access, issue 14 #2): then it is re-registered.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliWith } from '../support/cli-process.ts';
@@ -24,6 +25,23 @@ describe('console client seeded by migrate', { timeout: 120_000 }, () => {
 
     const again = await runCli(app, ['migrate', '--json']);
     expect(again.code, again.stderr).toBe(0);
+    expect(await runCli(app, ['clients', 'show', '--id', 'wxbridge-console', '--json']).then((r) => r.json())).toEqual(shown.json());
+  });
+});
+
+describe('console client brought up to date', { timeout: 120_000 }, () => {
+  it('re-registers a console client an older wxbridge registered without offline_access, and then leaves it alone', async () => {
+    const app = await startTestApp();
+    const audience = app.admin.adminAudience;
+    // As an older wxbridge left it: the same client, without offline_access.
+    expect((await runCli(app, ['migrate', '--json'])).code).toBe(0);
+    const current = await app.admin.clients.show('wxbridge-console');
+    await app.admin.clients.update('wxbridge-console', { version: current.version, scope: 'openid' });
+    expect((await app.admin.clients.show('wxbridge-console')).scope).toBe('openid');
+    expect((await runCli(app, ['migrate', '--json'])).code).toBe(0);
+    const shown = await runCli(app, ['clients', 'show', '--id', 'wxbridge-console', '--json']);
+    expect(shown.json()).toMatchObject({ scope: 'openid offline_access', resources: { [audience]: 'admin' }, redirectUris: [`${app.issuer}/console/callback`] });
+    expect((await runCli(app, ['migrate', '--json'])).code).toBe(0);
     expect(await runCli(app, ['clients', 'show', '--id', 'wxbridge-console', '--json']).then((r) => r.json())).toEqual(shown.json());
   });
 });
