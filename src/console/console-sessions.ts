@@ -44,7 +44,11 @@ interface Row {
 
 const random = (): string => randomBytes(32).toString('base64url');
 
+/** Console refreshes a process runs at once (each holds a pooled connection while the token endpoint needs others). */
+const CONCURRENT_REFRESHES = 2;
+
 export function createConsoleSessions(deps: { em: () => EntityManager; secretBox: Pick<SecretBox, 'seal' | 'open'>; now: () => Date; lifetime: SessionLifetime }) {
+  const refreshSlots = createSlots(CONCURRENT_REFRESHES);
   const isCookie = (cookie: string | undefined): cookie is string => cookie !== undefined && /^[A-Za-z0-9_-]{43}$/.test(cookie);
   const find = async (cookie: string | undefined, em: EntityManager = deps.em(), lock = false): Promise<Row | undefined> => {
     if (!isCookie(cookie)) return undefined;
@@ -117,27 +121,36 @@ export function createConsoleSessions(deps: { em: () => EntityManager; secretBox
       if (unlocked?.account_id == null || !isCookie(cookie)) return undefined;
       // Written as "not comfortably valid" so a row sealed before expiries were kept (NaN) counts as expired.
       const needsRefresh = (tokens: ConsoleTokens): boolean => !(tokens.accessTokenExpiresAt - REFRESH_MARGIN_MS > deps.now().getTime());
-      const fork = deps.em().fork();
-      return fork.transactional(async (em) => {
-        const row = await find(cookie, em, true);
-        const session = signedIn(row);
-        if (row === undefined || session === undefined) return undefined;
-        let tokens = session.tokens;
-        if (needsRefresh(tokens)) {
-          const { refreshToken } = tokens;
-          const refreshed = refreshToken === undefined ? undefined : await refresh({ ...tokens, refreshToken });
-          if (refreshed === undefined) {
-            await executeStatement(em, sql`delete from console_sessions where id_hash = ${row.id_hash}`);
-            return undefined;
+      const current = signedIn(unlocked);
+      if (current === undefined) return undefined;
+      // A refresh holds its row lock, and so a pooled connection, while wxbridge's own token endpoint
+      // answers, which needs connections of the same pool: only a few at a time per process, so many
+      // admins refreshing at once queue here instead of taking every connection the token endpoint needs.
+      const release = needsRefresh(current.tokens) ? await refreshSlots.acquire() : undefined;
+      try {
+        return await deps.em().fork().transactional(async (em) => {
+          const row = await find(cookie, em, true);
+          const session = signedIn(row);
+          if (row === undefined || session === undefined) return undefined;
+          let tokens = session.tokens;
+          if (needsRefresh(tokens)) {
+            const { refreshToken } = tokens;
+            const refreshed = refreshToken === undefined ? undefined : await refresh({ ...tokens, refreshToken });
+            if (refreshed === undefined) {
+              await executeStatement(em, sql`delete from console_sessions where id_hash = ${row.id_hash}`);
+              return undefined;
+            }
+            tokens = refreshed;
           }
-          tokens = refreshed;
-        }
-        const expiresAt = slidingExpiry(toDate(row.created_at));
-        await executeStatement(em, tokens === session.tokens
-          ? sql`update console_sessions set expires_at = ${expiresAt} where id_hash = ${row.id_hash}`
-          : sql`update console_sessions set sealed_tokens = ${seal(row.id_hash, tokens)}, expires_at = ${expiresAt} where id_hash = ${row.id_hash}`);
-        return { ...session, tokens };
-      });
+          const expiresAt = slidingExpiry(toDate(row.created_at));
+          await executeStatement(em, tokens === session.tokens
+            ? sql`update console_sessions set expires_at = ${expiresAt} where id_hash = ${row.id_hash}`
+            : sql`update console_sessions set sealed_tokens = ${seal(row.id_hash, tokens)}, expires_at = ${expiresAt} where id_hash = ${row.id_hash}`);
+          return { ...session, tokens };
+        });
+      } finally {
+        release?.();
+      }
     },
     end: remove,
     /** Expired rows (run with the other housekeeping). */
@@ -148,6 +161,26 @@ export function createConsoleSessions(deps: { em: () => EntityManager; secretBox
 }
 
 export type ConsoleSessions = ReturnType<typeof createConsoleSessions>;
+
+/** At most `size` holders at once; the others wait in arrival order. `acquire` resolves to the release. */
+export function createSlots(size: number): { acquire(): Promise<() => void> } {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next === undefined) free += 1;
+    else next();
+  };
+  return {
+    acquire() {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve(release);
+      }
+      return new Promise((resolve) => { waiting.push(() => { resolve(release); }); });
+    },
+  };
+}
 
 /** The CSRF token of a form equals the session's (compared in constant time). */
 export function isCsrfTokenValid(session: SignedInSession, presented: unknown): boolean {
