@@ -2,10 +2,11 @@
  * Named (prepared) statements for the few queries every token request runs (issue 16): pg parses and
  * plans a named statement once per connection and afterwards sends only its parameters (Bind/Execute),
  * and the call skips the query builder (Kysely's compile-and-freeze per query was ≈ 1 % of a login in
- * the profile). They run on the ORM's own pg pool, so the pool's size and error handling are the same;
- * never inside a transaction, which would hold another connection.
+ * the profile). They run on the ORM's own pg pool, so the pool's size and error handling are the same.
+ * Inside a transaction the same text runs unnamed on the transaction's connection.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery } from 'kysely';
 import type { QueryResultRow } from 'pg';
 
 export interface PreparedStatement {
@@ -15,7 +16,7 @@ export interface PreparedStatement {
 }
 
 export async function runPrepared<Row extends QueryResultRow>(em: EntityManager, statement: PreparedStatement, values: readonly unknown[]): Promise<Row[]> {
-  if (em.isInTransaction()) throw new Error(`prepared statement ${statement.name} must not run inside a transaction`);
+  if (em.isInTransaction()) return (await em.getKysely().executeQuery<Row>(CompiledQuery.raw(statement.text, [...values]))).rows;
   const pool = await em.getConnection().getNativeClient();
   const result = await pool.query<Row>({ name: statement.name, text: statement.text, values: [...values] });
   return result.rows;
