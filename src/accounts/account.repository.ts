@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { QueryResultRow } from 'pg';
-import { runPrepared, type PreparedStatement } from '../db/prepared-statement.ts';
+import { createPreparedRunner, runPrepared, type PreparedStatement } from '../db/prepared-statement.ts';
 import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
 import type { AccountStatus } from './account.entity.ts';
 
@@ -53,10 +53,11 @@ const toRecord = (row: AccountRow): AccountRecord => ({
 });
 
 export function createAccountRepository(deps: { em: () => EntityManager }) {
+  const run = createPreparedRunner(deps.em);
   return {
     async findById(id: string): Promise<AccountRecord | null> {
       if (!/^[0-9a-f-]{36}$/.test(id)) return null; // not a UUID: no account, and no SQL cast error
-      const rows = await runPrepared<AccountRow & QueryResultRow>(deps.em(), ACCOUNT_BY_ID, [id]);
+      const rows = await run<AccountRow & QueryResultRow>(ACCOUNT_BY_ID, [id]);
       return rows[0] === undefined ? null : toRecord(rows[0]);
     },
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { runPrepared, type PreparedStatement } from '../db/prepared-statement.ts';
+import { createPreparedRunner, type PreparedStatement } from '../db/prepared-statement.ts';
 import { executeStatement, sql } from '../db/sql.ts';
 
 /** Longer than any WeChat code lives (5 min for mini-programs, 10 min for Open Platform, wechat-api §3.3, §8.1). */
@@ -26,11 +26,12 @@ export interface LoginCodeLedger {
 }
 
 export function createLoginCodeLedger(deps: { em: () => EntityManager; now: () => Date }): LoginCodeLedger {
+  const run = createPreparedRunner(deps.em);
   return {
     async claim(appId, code) {
       const digest = createHash('sha256').update(`${appId}\u0000${code}`).digest('base64url');
       const expiresAt = new Date(deps.now().getTime() + REMEMBER_MS);
-      const rows = await runPrepared(deps.em(), CLAIM, [digest, expiresAt]);
+      const rows = await run(CLAIM, [digest, expiresAt]);
       return rows.length === 1;
     },
     async deleteExpired() {

@@ -9,6 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
+import { createPreparedRunner } from '../../db/prepared-statement.ts';
 import { toDate } from '../../db/sql.ts';
 import {
   consumePayload, deleteGrantPayloads, deletePayload, revokeReusedToken, selectPayload, selectTokenWithGrant, upsertPayloads,
@@ -60,6 +61,7 @@ function storablePayload(model: string, payload: AdapterPayload): AdapterPayload
 
 function createPayloadAdapter(model: string, { em, clock, batching }: Pick<AdapterDeps, 'em' | 'clock' | 'batching'>): Adapter {
   const hashed = isHashedModel(model);
+  const run = createPreparedRunner(em);
   const rowId = (id: string): string => storedTokenId(model, id);
   /** The request's held writes, written before anything reads or deletes around them. */
   const settle = async (batch: TokenRequestBatch): Promise<void> => {
@@ -68,22 +70,22 @@ function createPayloadAdapter(model: string, { em, clock, batching }: Pick<Adapt
   const findBy = async (column: 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> => {
     const batch = batching?.current();
     if (batch !== undefined) await settle(batch);
-    return toPayload(await selectPayload(em(), model, column, value), clock.now());
+    return toPayload(await selectPayload(run, model, column, value), clock.now());
   };
   const findById = async (stored: string): Promise<PayloadRow | undefined | null> => {
     const batch = batching?.current();
-    if (batch === undefined) return selectPayload(em(), model, 'id', stored);
+    if (batch === undefined) return selectPayload(run, model, 'id', stored);
     await settle(batch);
     const key = rowKey(model, stored);
     const remembered = batch.reads.get(key);
     if (remembered !== undefined) return remembered;
     if (!hashed) {
-      const row = await selectPayload(em(), model, 'id', stored);
+      const row = await selectPayload(run, model, 'id', stored);
       batch.reads.set(key, row ?? null);
       return row;
     }
     // A token is read with its Grant, which oidc-provider asks for next (refresh, userinfo).
-    const found = await selectTokenWithGrant(em(), model, stored);
+    const found = await selectTokenWithGrant(run, model, stored);
     batch.reads.set(key, found?.token ?? null);
     if (found?.grantId !== undefined && found.grantId !== null) batch.reads.set(rowKey('Grant', found.grantId), found.grant ?? null);
     return found?.token;
@@ -101,7 +103,7 @@ function createPayloadAdapter(model: string, { em, clock, batching }: Pick<Adapt
         expiresAt: expiresIn !== undefined && expiresIn > 0 ? new Date(clock.now() + expiresIn * 1000) : null,
       };
       const batch = batching?.current();
-      if (batch === undefined) return upsertPayloads(em(), [write]);
+      if (batch === undefined) return upsertPayloads(run, [write]);
       const key = rowKey(model, write.id);
       batch.reads.delete(key);
       batch.writes.set(key, write);
@@ -123,10 +125,9 @@ function createPayloadAdapter(model: string, { em, clock, batching }: Pick<Adapt
         batch.consume = consume;
         return;
       }
-      const manager = em();
-      if (await consumePayload(manager, consume)) return;
+      if (await consumePayload(run, consume)) return;
       // Lost the race (or replayed): the whole grant is revoked and this caller gets invalid_grant.
-      await revokeReusedToken(manager, model, consume.id);
+      await revokeReusedToken(em(), model, consume.id);
       throw new errors.InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'token'} already used`);
     },
     async destroy(id) {

@@ -7,7 +7,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { QueryResultRow } from 'pg';
-import { runPrepared, type PreparedStatement } from '../../db/prepared-statement.ts';
+import type { PreparedRunner, PreparedStatement } from '../../db/prepared-statement.ts';
 import { executeStatement, sql } from '../../db/sql.ts';
 
 export interface PayloadRow { payload: unknown; expires_at: Date | string | null; consumed_at: Date | string | null }
@@ -32,8 +32,8 @@ const SELECT_BY: Record<'id' | 'uid' | 'user_code', PreparedStatement> = {
   user_code: { name: 'oidc_payloads_by_user_code', text: 'select payload, expires_at, consumed_at from oidc_payloads where model = $1 and user_code = $2 limit 1' },
 };
 
-export async function selectPayload(em: EntityManager, model: string, column: 'id' | 'uid' | 'user_code', value: string): Promise<PayloadRow | undefined> {
-  const rows = await runPrepared<PayloadRow & QueryResultRow>(em, SELECT_BY[column], [model, value]);
+export async function selectPayload(run: PreparedRunner, model: string, column: 'id' | 'uid' | 'user_code', value: string): Promise<PayloadRow | undefined> {
+  const rows = await run<PayloadRow & QueryResultRow>(SELECT_BY[column], [model, value]);
   return rows[0];
 }
 
@@ -52,9 +52,9 @@ const SELECT_TOKEN_WITH_GRANT: PreparedStatement = {
     where t.model = $1 and t.id = $2 limit 1`,
 };
 
-export async function selectTokenWithGrant(em: EntityManager, model: string, id: string): Promise<TokenWithGrant | undefined> {
-  const rows = await runPrepared<PayloadRow & { grant_id: string | null; grant_payload: unknown; grant_expires_at: Date | string | null; grant_consumed_at: Date | string | null }>(
-    em, SELECT_TOKEN_WITH_GRANT, [model, id]);
+export async function selectTokenWithGrant(run: PreparedRunner, model: string, id: string): Promise<TokenWithGrant | undefined> {
+  const rows = await run<PayloadRow & { grant_id: string | null; grant_payload: unknown; grant_expires_at: Date | string | null; grant_consumed_at: Date | string | null }>(
+    SELECT_TOKEN_WITH_GRANT, [model, id]);
   const row = rows[0];
   if (row === undefined) return undefined;
   const grant = row.grant_payload === null ? undefined : { payload: row.grant_payload, expires_at: row.grant_expires_at, consumed_at: row.grant_consumed_at };
@@ -112,9 +112,9 @@ function consumeThenUpsertStatement(count: number): PreparedStatement {
 }
 
 /** Upserts every row in one statement. Each (model, id) may appear once. */
-export async function upsertPayloads(em: EntityManager, writes: readonly PayloadWrite[]): Promise<void> {
+export async function upsertPayloads(run: PreparedRunner, writes: readonly PayloadWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  await runPrepared(em, upsertStatement(writes.length), valuesOf(writes));
+  await run(upsertStatement(writes.length), valuesOf(writes));
 }
 
 const CONSUME: PreparedStatement = {
@@ -123,8 +123,8 @@ const CONSUME: PreparedStatement = {
 };
 
 /** Marks the row consumed unless it already is; true when this call consumed it (the conditional UPDATE decides races). */
-export async function consumePayload(em: EntityManager, consume: PayloadConsume): Promise<boolean> {
-  const won = await runPrepared(em, CONSUME, [consume.at, consume.model, consume.id]);
+export async function consumePayload(run: PreparedRunner, consume: PayloadConsume): Promise<boolean> {
+  const won = await run(CONSUME, [consume.at, consume.model, consume.id]);
   return won.length === 1;
 }
 
@@ -133,9 +133,9 @@ export async function consumePayload(em: EntityManager, consume: PayloadConsume)
  * one statement: the rows are written only when this statement consumed the token, so a request that
  * lost the race writes nothing. None of `writes` may be the consumed row itself.
  */
-export async function consumeThenUpsert(em: EntityManager, consume: PayloadConsume, writes: readonly PayloadWrite[]): Promise<boolean> {
-  if (writes.length === 0) return consumePayload(em, consume);
-  const rows = await runPrepared<{ won: number }>(em, consumeThenUpsertStatement(writes.length), [consume.at, consume.model, consume.id, ...valuesOf(writes)]);
+export async function consumeThenUpsert(run: PreparedRunner, consume: PayloadConsume, writes: readonly PayloadWrite[]): Promise<boolean> {
+  if (writes.length === 0) return consumePayload(run, consume);
+  const rows = await run<{ won: number }>(consumeThenUpsertStatement(writes.length), [consume.at, consume.model, consume.id, ...valuesOf(writes)]);
   return rows[0]?.won === 1;
 }
 

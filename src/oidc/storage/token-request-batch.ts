@@ -18,6 +18,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { errors } from 'oidc-provider';
+import { createPreparedRunner } from '../../db/prepared-statement.ts';
 import {
   consumeThenUpsert, revokeReusedToken, upsertPayloads, type PayloadConsume, type PayloadRow, type PayloadWrite,
 } from './payload-statements.ts';
@@ -43,6 +44,7 @@ export const rowKey = (model: string, storedId: string): string => `${model}\u00
 
 export function createTokenRequestBatching(deps: { em: () => EntityManager }): TokenRequestBatching {
   const storage = new AsyncLocalStorage<TokenRequestBatch>();
+  const run = createPreparedRunner(deps.em);
 
   const flush = async (batch: TokenRequestBatch): Promise<void> => {
     const { consume } = batch;
@@ -50,18 +52,17 @@ export function createTokenRequestBatching(deps: { em: () => EntityManager }): T
     batch.writes.clear();
     batch.consume = undefined;
     batch.reads.clear();
-    if (consume === undefined) return upsertPayloads(deps.em(), writes);
+    if (consume === undefined) return upsertPayloads(run, writes);
     // A row that is itself the consumed one can't be changed twice in one statement: consume alone first.
     const consumedKey = rowKey(consume.model, consume.id);
     const together = writes.filter((write) => rowKey(write.model, write.id) !== consumedKey);
-    const em = deps.em();
-    const won = await consumeThenUpsert(em, consume, together);
+    const won = await consumeThenUpsert(run, consume, together);
     if (!won) {
       // Lost the race (or replayed): the whole grant goes, and this request answers invalid_grant.
-      await revokeReusedToken(em, consume.model, consume.id);
+      await revokeReusedToken(deps.em(), consume.model, consume.id);
       throw new errors.InvalidGrant(`${consume.model === 'RefreshToken' ? 'refresh token' : 'token'} already used`);
     }
-    if (together.length !== writes.length) await upsertPayloads(deps.em(), writes.filter((write) => !together.includes(write)));
+    if (together.length !== writes.length) await upsertPayloads(run, writes.filter((write) => !together.includes(write)));
   };
 
   return {
