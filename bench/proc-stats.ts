@@ -28,6 +28,16 @@ export function peakRssMiB(pid: number): number | undefined {
   return match === null ? undefined : Number(match[1]) / 1024;
 }
 
+/**
+ * Anonymous resident memory in MiB now (RssAnon: V8's heap, compiled code, WebAssembly, malloc): what
+ * this process holds by itself. The rest of its RSS is file pages — ≈ 58 MiB of the node binary's code,
+ * ICU data and type stripper, shared by every wxbridge process on the machine and reclaimable (issue 16).
+ */
+export function anonRssMiB(pid: number): number | undefined {
+  const match = /RssAnon:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
+  return match === null ? undefined : Number(match[1]) / 1024;
+}
+
 /** Resets VmHWM to the current RSS (clear_refs "5"); false when the kernel refuses. */
 export function resetPeakRss(pid: number): boolean {
   try {

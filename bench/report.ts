@@ -12,6 +12,8 @@ export interface ScenarioRow {
   readonly completed: number;
   /** Peak RSS of the busiest serving process during the phase (MiB). */
   readonly peakRssMiB: number;
+  /** Anonymous RSS of the largest serving process as the phase ends (MiB): its own memory, without the shared binary. */
+  readonly anonRssMiB: number;
   /** CPU used during the phase, in cores (1.0 = one core fully busy). */
   readonly cpu: { readonly wxbridge: number; readonly postgres: number | undefined; readonly simulator: number; readonly loadgen: number; readonly other: number };
   readonly loadAverage: number;
@@ -58,13 +60,13 @@ const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 
 const cores = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(2));
 
 export function formatTable(rows: readonly ScenarioRow[]): string {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'peak RSS MiB', 'CPU wx/pg/sim/gen/other (cores)', 'wx+pg CPU ms/req', 'stmts/rows per req', 'load'];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'peak RSS (anon) MiB', 'CPU wx/pg/sim/gen/other (cores)', 'wx+pg CPU ms/req', 'stmts/rows per req', 'load'];
   const lines = rows.map((row) => [
     row.scenario + (row.note === undefined ? '' : ` (${row.note})`),
     row.requestsPerSecond.toFixed(0),
     ms(row.p50), ms(row.p95), ms(row.p99),
     `${row.errors}/${row.completed}`,
-    row.peakRssMiB.toFixed(0),
+    `${row.peakRssMiB.toFixed(0)} (${row.anonRssMiB.toFixed(0)})`,
     `${cores(row.cpu.wxbridge)} / ${cores(row.cpu.postgres)} / ${cores(row.cpu.simulator)} / ${cores(row.cpu.loadgen)} / ${cores(row.cpu.other)}`,
     `${(1000 * row.cpu.wxbridge / row.requestsPerSecond).toFixed(2)} + ${row.cpu.postgres === undefined ? '–' : (1000 * row.cpu.postgres / row.requestsPerSecond).toFixed(2)}`,
     perRequest(row),

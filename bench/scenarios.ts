@@ -6,7 +6,7 @@
  */
 import { percentile, runClosedLoop, runOpenLoop, type Outcome, type PhaseResult, type RequestSpec, type Target } from './load-generator.ts';
 import { clientCredentialsRequest, DISCOVERY, JWKS, loginRequest, mintCodes, refreshRequest, tokensOf, userMix } from './bench-fixtures.ts';
-import { cpuSeconds, machineBusySeconds, peakRssMiB, resetPeakRss, treeCpuSeconds } from './proc-stats.ts';
+import { anonRssMiB, cpuSeconds, machineBusySeconds, peakRssMiB, resetPeakRss, treeCpuSeconds } from './proc-stats.ts';
 import { loadAverageNow, type ScenarioRow } from './report.ts';
 import type { SimulatorProcess, WxbridgeProcess } from './processes.ts';
 import type { StatementCount, StatementStats } from './scratch-database.ts';
@@ -66,6 +66,7 @@ async function measure(ctx: BenchContext, scenario: string, phase: Phase, note?:
   const pg = ctx.postmasterPid === undefined ? undefined : (treeCpuSeconds(ctx.postmasterPid) - cpuBefore.pg) / wall;
   const sim = (cpuSeconds(ctx.simulator.pid) ?? 0) - cpuBefore.sim;
   const machine = machineBusySeconds() - cpuBefore.machine;
+  const anonMiB = Math.max(...serving.map((pid) => anonRssMiB(pid) ?? 0));
   const statements = await ctx.statements?.read();
   const ours = wx + sim + (gen.user + gen.system) / 1e6 + (pg ?? 0) * wall;
   if (all.length > 1) ctx.primaryPeakRssMiB = Math.max(ctx.primaryPeakRssMiB, peakRssMiB(ctx.wxbridge.pid) ?? 0);
@@ -79,6 +80,7 @@ async function measure(ctx: BenchContext, scenario: string, phase: Phase, note?:
     errors: result.errors,
     completed: result.completed,
     peakRssMiB: Math.max(...serving.map((pid) => peakRssMiB(pid) ?? 0)),
+    anonRssMiB: anonMiB,
     cpu: { wxbridge: wx / wall, postgres: pg, simulator: sim / wall, loadgen: (gen.user + gen.system) / 1e6 / wall, other: Math.max(0, (machine - ours) / wall) },
     loadAverage: loadAverageNow(),
     ...(statements === undefined ? {} : { statements }),

@@ -4,6 +4,8 @@
  * question; lookups return null when nothing matches.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { QueryResultRow } from 'pg';
+import { createPreparedRunner, runPrepared, type PreparedStatement } from '../db/prepared-statement.ts';
 import { executeStatement, queryRows, sql, toDate } from '../db/sql.ts';
 import type { AccountStatus } from './account.entity.ts';
 
@@ -33,16 +35,29 @@ interface AccountRow {
   phone_number: string | null; phone_verified_at: Date | string | null; updated_at: Date | string;
 }
 
+// The statements of every login and refresh run prepared (src/db/prepared-statement.ts, issue 16).
+const ACCOUNT_BY_ID: PreparedStatement = { name: 'accounts_by_id', text: 'select * from accounts where id = $1::uuid' };
+const touchIdentity = (name: string, learnable: string): PreparedStatement => ({
+  name,
+  text: `update wechat_identities i set last_login_at = now(), session_key_ciphertext = coalesce($1::text, i.session_key_ciphertext),
+      union_id = coalesce(i.union_id, $2::text), open_platform_id = coalesce(i.open_platform_id, $3::text)
+    from accounts a where i.app_id = $4 and i.open_id = $5 and a.id = i.account_id and ${learnable}
+    returning a.*`,
+});
+const TOUCH_IDENTITY = touchIdentity('wechat_identities_touch', 'true');
+const TOUCH_IDENTITY_WITHOUT_LEARNING = touchIdentity('wechat_identities_touch_unless_learning', '($2::text is null or i.union_id is not null)');
+
 const toRecord = (row: AccountRow): AccountRecord => ({
   id: row.id, status: row.status, nickname: row.nickname, picture: row.picture,
   phoneNumber: row.phone_number, phoneVerifiedAt: toDate(row.phone_verified_at), updatedAt: toDate(row.updated_at),
 });
 
 export function createAccountRepository(deps: { em: () => EntityManager }) {
+  const run = createPreparedRunner(deps.em);
   return {
     async findById(id: string): Promise<AccountRecord | null> {
       if (!/^[0-9a-f-]{36}$/.test(id)) return null; // not a UUID: no account, and no SQL cast error
-      const rows = await queryRows<AccountRow>(deps.em(), sql`select * from accounts where id = ${id}::uuid`);
+      const rows = await run<AccountRow & QueryResultRow>(ACCOUNT_BY_ID, [id]);
       return rows[0] === undefined ? null : toRecord(rows[0]);
     },
 
@@ -59,13 +74,9 @@ export function createAccountRepository(deps: { em: () => EntityManager }) {
      * unionid arriving late may already be another account's (issue 17 #4), which only the locked path settles.
      */
     async touchKnownIdentity(em: EntityManager, login: WeChatLogin, options: { learnUnionId: boolean } = { learnUnionId: true }): Promise<AccountRecord | null> {
-      const learnable = options.learnUnionId ? sql`true` : sql`(${login.unionId ?? null}::text is null or i.union_id is not null)`;
-      const rows = await queryRows<AccountRow>(em, sql`
-        update wechat_identities i set last_login_at = now(), session_key_ciphertext = coalesce(${login.sessionKeyCiphertext}, i.session_key_ciphertext),
-          union_id = coalesce(i.union_id, ${login.unionId ?? null}),
-          open_platform_id = coalesce(i.open_platform_id, ${login.openPlatformId ?? null})
-        from accounts a where i.app_id = ${login.appId} and i.open_id = ${login.openId} and a.id = i.account_id and ${learnable}
-        returning a.*`);
+      const statement = options.learnUnionId ? TOUCH_IDENTITY : TOUCH_IDENTITY_WITHOUT_LEARNING;
+      const rows = await runPrepared<AccountRow & QueryResultRow>(em, statement,
+        [login.sessionKeyCiphertext, login.unionId ?? null, login.openPlatformId ?? null, login.appId, login.openId]);
       return rows[0] === undefined ? null : toRecord(rows[0]);
     },
 

@@ -6,11 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeStatement, queryRows, sql } from '../db/sql.ts';
+import { createPreparedRunner, type PreparedStatement } from '../db/prepared-statement.ts';
+import { executeStatement, sql } from '../db/sql.ts';
 
 /** Longer than any WeChat code lives (5 min for mini-programs, 10 min for Open Platform, wechat-api §3.3, §8.1). */
 const REMEMBER_MS = 15 * 60_000;
 const CLEANUP_BATCH = 1000;
+/** Run at every login: a named statement (src/db/prepared-statement.ts, issue 16). */
+const CLAIM: PreparedStatement = {
+  name: 'wechat_login_codes_claim',
+  text: 'insert into wechat_login_codes (digest, expires_at) values ($1, $2) on conflict (digest) do nothing returning digest',
+};
 
 export interface LoginCodeLedger {
   /** True the first time (appId, code) is claimed, false ever after (atomic across instances). */
@@ -20,13 +26,12 @@ export interface LoginCodeLedger {
 }
 
 export function createLoginCodeLedger(deps: { em: () => EntityManager; now: () => Date }): LoginCodeLedger {
+  const run = createPreparedRunner(deps.em);
   return {
     async claim(appId, code) {
       const digest = createHash('sha256').update(`${appId}\u0000${code}`).digest('base64url');
       const expiresAt = new Date(deps.now().getTime() + REMEMBER_MS);
-      const rows = await queryRows(deps.em(), sql`
-        insert into wechat_login_codes (digest, expires_at) values (${digest}, ${expiresAt})
-        on conflict (digest) do nothing returning digest`);
+      const rows = await run(CLAIM, [digest, expiresAt]);
       return rows.length === 1;
     },
     async deleteExpired() {

@@ -19,6 +19,47 @@ export async function peekForm(ctx: Context): Promise<querystring.ParsedUrlQuery
   return peeked;
 }
 
+type Replay = PropertyDescriptorMap;
+
+/**
+ * A whole body read here, handed out again as oidc-provider reads it (lib/shared/selective_body.js:
+ * `readable`, then `iterator()`): the chunks themselves, without a stream around them — a Readable per
+ * token request cost ≈ 2 % of a client_credentials grant (issue 16, profile).
+ */
+function replayOf(chunks: readonly Buffer[]): Replay {
+  let replayed = false;
+  const chunksOnce = (): AsyncIterableIterator<Buffer> => {
+    const pending = replayed ? [] : [...chunks];
+    replayed = true;
+    const iterator: AsyncIterableIterator<Buffer> = {
+      next: () => Promise.resolve(pending.length > 0 ? { value: pending.shift() as Buffer, done: false } : { value: undefined, done: true }),
+      return: () => Promise.resolve({ value: undefined, done: true }),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  };
+  return {
+    readable: { get: () => !replayed },
+    readableEncoding: { value: null },
+    iterator: { value: () => chunksOnce() },
+    [Symbol.asyncIterator]: { value: () => chunksOnce() },
+  };
+}
+
+/** A body over the limit: the chunks read, then the rest of the original, as one stream for the provider to refuse. */
+function replayWithRest(chunks: readonly Buffer[], original: Context['req']): Replay {
+  const replay = Readable.from((async function* replayed() {
+    yield* chunks;
+    yield* original.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+  })());
+  return {
+    readable: { get: () => replay.readable },
+    readableEncoding: { value: null },
+    iterator: { value: (options?: { destroyOnReturn?: boolean }) => replay.iterator(options) },
+    [Symbol.asyncIterator]: { value: () => replay[Symbol.asyncIterator]() },
+  };
+}
+
 /**
  * Reads a urlencoded body and returns its parameters, to be judged before the provider sees them. The request is then
  * handed on as if unread: `ctx.req` becomes a view of the original message (headers, socket,
@@ -38,16 +79,7 @@ async function readForm(ctx: Context): Promise<querystring.ParsedUrlQuery | unde
     if (size > FORM_LIMIT_BYTES) break;
   }
   const complete = size <= FORM_LIMIT_BYTES;
-  const replay = Readable.from((async function* replayed() {
-    yield* chunks;
-    if (!complete) yield* original.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-  })());
-  ctx.req = Object.create(original, {
-    readable: { get: () => replay.readable },
-    readableEncoding: { value: null },
-    iterator: { value: (options?: { destroyOnReturn?: boolean }) => replay.iterator(options) },
-    [Symbol.asyncIterator]: { value: () => replay[Symbol.asyncIterator]() },
-  }) as Context['req'];
+  ctx.req = Object.create(original, complete ? replayOf(chunks) : replayWithRest(chunks, original)) as Context['req'];
   if (!complete) return undefined;
   let text: string;
   try {

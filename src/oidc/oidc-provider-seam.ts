@@ -63,6 +63,19 @@ export function replaceSigningKeys(provider: Provider, keys: readonly JWK[]): vo
 type GrantHandler = (ctx: KoaContextWithOIDC) => Promise<void>;
 
 /**
+ * Runs every registered grant handler (with the guards installed before this call) inside `around`,
+ * at the same point as guardGrantHandlers: the token request's storage batch (issue 16) opens there
+ * and is written before lib/actions/token.js emits grant.success and the answer is sent.
+ * Call it after the last guard is installed, so that it encloses them all.
+ */
+export function wrapGrantHandlers(provider: Provider, around: (handler: () => Promise<void>) => Promise<void>): void {
+  const { grantTypeHandlers } = instance(provider) as { grantTypeHandlers: Map<string, GrantHandler> };
+  for (const [grantType, handler] of grantTypeHandlers) {
+    grantTypeHandlers.set(grantType, (ctx) => around(() => handler(ctx)));
+  }
+}
+
+/**
  * Runs `guard` before every registered grant handler: after oidc-provider has parsed the request,
  * authenticated the client and checked the grant type (lib/actions/token.js looks the handler up in
  * the provider's private grantTypeHandlers map at callTokenHandler). The per-client rate limit needs

@@ -32,12 +32,13 @@ import { createFindAccount } from './find-account.ts';
 import { createInteractionMiddleware } from './interactions/interaction-routes.ts';
 import type { ConfiguredApps } from './interactions/sign-in-methods.ts';
 import { createWeChatSignInStates } from './interactions/wechat-sign-in-states.ts';
-import { guardGrantHandlers } from './oidc-provider-seam.ts';
+import { guardGrantHandlers, wrapGrantHandlers } from './oidc-provider-seam.ts';
 import { createProvider } from './provider.ts';
 import { rewriteResponses, routeOf, type ResponseRewrite } from './response-rewrites.ts';
 import { followSigningKeys, loadSigningKeys } from './signing-keys.ts';
 import { narrowGrantsToClientScope } from './grant-narrowing.ts';
 import { createAdapterFactory } from './storage/adapter.ts';
+import { createTokenRequestBatching } from './storage/token-request-batch.ts';
 import { deleteExpiredPayloads } from './storage/payload-cleanup.ts';
 import { databaseOutagesAs503 } from './token-endpoint/database-outages.ts';
 import { createLoginAccountMemo } from './token-endpoint/login-account-memo.ts';
@@ -122,6 +123,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const keyRing = await loadSigningKeys(deps.keyStore);
   const rateLimits = await openTokenRateLimits({ config: config.rateLimit, em: deps.em, logger, clock });
   const signedIn = createLoginAccountMemo();
+  const batching = createTokenRequestBatching({ em: deps.em });
   const indicators = createResourceIndicators({ clients, resourceServers: deps.resourceServers, activeKid: (alg) => keyRing.activeKid(alg) });
   const cookieKeys = [deps.secretBox.deriveKey('cookie-signing-v1').toString('base64url')];
   const provider = createProvider({
@@ -130,7 +132,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     proxy: config.http.trustProxy > 0,
     configuration: buildOidcConfiguration(config.oidc, {
       // A Grant is read narrowed to its client's current OIDC scopes (issue #15 finding 3).
-      adapter: narrowGrantsToClientScope(createAdapterFactory({ em: deps.em, clients, clock }), clients),
+      adapter: narrowGrantsToClientScope(createAdapterFactory({ em: deps.em, clients, clock, batching }), clients),
       signingKeys: keyRing.current().keys,
       cookieKeys,
       findAccount: createFindAccount({ accounts: deps.accounts, signedIn }),
@@ -164,6 +166,9 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   guardGrantHandlers(provider, checkRefreshResourceFirst(provider, resourceServerInfo));
   guardGrantHandlers(provider, checkClientCredentialsScope(resourceServerInfo, (ctx, client) => indicators.defaultResource(ctx, client)));
   guardClientGrants(provider, rateLimits, rejected);
+  //    Around all of these: the token request's oidc_payloads work batched — a login's Grant and refresh
+  //    token in one statement, a refresh's consume and new token in one (issue 16, token-request-batch.ts).
+  wrapGrantHandlers(provider, (handler) => batching.run(handler));
   // 4. after the provider rendered its answer: corrections, in this order.
   rewriteResponses(provider, [
     databaseOutagesAs503(provider, isDatabaseUnavailable), // a PostgreSQL outage is transient: 503 + Retry-After

@@ -8,6 +8,7 @@ import { initOrm } from '../../src/db/orm.ts';
 import { createAdapterFactory } from '../../src/oidc/storage/adapter.ts';
 import { deleteExpiredPayloads } from '../../src/oidc/storage/payload-cleanup.ts';
 import { storedTokenId } from '../../src/oidc/storage/stored-token-id.ts';
+import { createTokenRequestBatching } from '../../src/oidc/storage/token-request-batch.ts';
 import { describeAdapterConformance } from '../support/adapter-conformance.ts';
 import { createTestClock } from '../support/test-clock.ts';
 import { createTestDatabase } from '../support/test-database.ts';
@@ -21,6 +22,31 @@ const clock = createTestClock();
 const adapterFor = createAdapterFactory({ em, clients, clock });
 
 describeAdapterConformance('PostgreSQL (src/oidc/storage/adapter.ts)', { factory: adapterFor, atomicConsume: true, advanceClock: (ms) => { clock.advance(ms); } });
+
+// Issue 16: inside a token request the adapter holds writes and remembers reads (token-request-batch.ts).
+// The contract must hold when every call is a request of its own, its held work written as it ends.
+const batching = createTokenRequestBatching({ em });
+const batchedAdapterFor = createAdapterFactory({ em, clients, clock, batching });
+const inOwnRequest = <T>(call: () => Promise<T>): Promise<T> => {
+  let result: T | undefined;
+  return batching.run(async () => { result = await call(); }).then(() => result as T);
+};
+describeAdapterConformance('PostgreSQL, each call in its own token request batch', {
+  factory: (model) => {
+    const adapter = batchedAdapterFor(model);
+    return {
+      upsert: (id, payload, expiresIn) => inOwnRequest(() => adapter.upsert(id, payload, expiresIn)),
+      find: (id) => inOwnRequest(() => adapter.find(id)),
+      findByUid: (uid) => inOwnRequest(() => adapter.findByUid(uid)),
+      findByUserCode: (userCode) => inOwnRequest(() => adapter.findByUserCode(userCode)),
+      consume: (id) => inOwnRequest(() => adapter.consume(id)),
+      destroy: (id) => inOwnRequest(() => adapter.destroy(id)),
+      revokeByGrantId: (grantId) => inOwnRequest(() => adapter.revokeByGrantId(grantId)),
+    };
+  },
+  atomicConsume: true,
+  advanceClock: (ms) => { clock.advance(ms); },
+});
 
 // The reference. oidc-provider documents its in-memory adapter as development-only: its consume()
 // just stamps `consumed` on the stored object, so concurrent consumes all "succeed" (atomicConsume: false
@@ -95,6 +121,86 @@ describe('PostgreSQL adapter, beyond the contract', () => {
     expect(await adapterFor('Client').find('svc-adapter')).toMatchObject({ client_id: 'svc-adapter', grant_types: ['client_credentials'] });
     expect(await adapterFor('Client').find('svc-unknown')).toBeUndefined();
     await expect(adapterFor('Client').upsert('svc-adapter', { client_id: 'svc-adapter' })).rejects.toThrow(/managed by wxbridge/);
+  });
+});
+
+describe('PostgreSQL adapter inside a token request batch (issue 16)', () => {
+  const batched = (model: string) => batchedAdapterFor(model);
+  const rowsOf = (grantId: string) => storedRows('grant_id = $1 or id = $1', [grantId]);
+
+  it("holds a login's Grant and refresh token until the request ends, then stores both", async () => {
+    const grantId = randomUUID();
+    const refresh = randomUUID();
+    let seenDuringRequest: unknown[] = ['not read'];
+    await batching.run(async () => {
+      await batched('Grant').upsert(grantId, { jti: grantId, accountId: 'account-1' }, 600);
+      await batched('RefreshToken').upsert(refresh, { jti: refresh, grantId }, 600);
+      seenDuringRequest = await rowsOf(grantId);
+    });
+    expect(seenDuringRequest).toEqual([]);
+    expect((await rowsOf(grantId)).map((row) => row.model).sort()).toEqual(['Grant', 'RefreshToken']);
+    expect(await adapterFor('RefreshToken').find(refresh)).toEqual({ jti: refresh, grantId });
+  });
+
+  it("reads its own held writes: a read in the request stores what is held first", async () => {
+    const grantId = randomUUID();
+    await batching.run(async () => {
+      await batched('Grant').upsert(grantId, { jti: grantId, accountId: 'account-1' }, 600);
+      expect(await batched('Grant').find(grantId)).toEqual({ jti: grantId, accountId: 'account-1' });
+    });
+  });
+
+  it('writes a rotation (consume + new token) only when this request consumed the old token', async () => {
+    const grantId = randomUUID();
+    const old = randomUUID();
+    await adapterFor('Grant').upsert(grantId, { jti: grantId }, 600);
+    await adapterFor('RefreshToken').upsert(old, { jti: old, grantId }, 600);
+    // Each racer's new token names a grant of its own, so that the reuse revocation below (which deletes
+    // everything of the old token's grant) cannot be what removes a loser's row: a loser must write nothing.
+    const racers = Array.from({ length: 10 }, () => ({ token: randomUUID(), marker: randomUUID() }));
+    const results = await Promise.allSettled(racers.map((racer) => batching.run(async () => {
+      const found = await batched('RefreshToken').find(old);
+      expect(found).toMatchObject({ grantId });
+      await batched('RefreshToken').consume(old);
+      await batched('RefreshToken').upsert(racer.token, { jti: racer.token, grantId: racer.marker }, 600);
+    })));
+    const won = results.flatMap((result, index) => (result.status === 'fulfilled' ? [racers[index]] : []));
+    expect(won).toHaveLength(1);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ error: 'invalid_grant' });
+    for (const racer of racers) {
+      const stored = await adapterFor('RefreshToken').find(racer.token);
+      if (racer === won[0]) expect(stored).toEqual({ jti: racer.token, grantId: racer.marker });
+      else expect(stored).toBeUndefined();
+    }
+    // The losers' reuse revoked the old token's grant, as an immediate consume does (ADR 0003).
+    expect(await rowsOf(grantId)).toEqual([]);
+  });
+
+  it('keeps a token spent when the request fails after spending it, and stores nothing else it held', async () => {
+    const grantId = randomUUID();
+    const [old, next] = [randomUUID(), randomUUID()];
+    await adapterFor('RefreshToken').upsert(old, { jti: old, grantId }, 600);
+    await expect(batching.run(async () => {
+      await batched('RefreshToken').consume(old);
+      await batched('RefreshToken').upsert(next, { jti: next, grantId }, 600);
+      throw new Error('signing failed');
+    })).rejects.toThrow('signing failed');
+    expect(await adapterFor('RefreshToken').find(old)).toMatchObject({ consumed: expect.any(Number) });
+    expect(await adapterFor('RefreshToken').find(next)).toBeUndefined();
+  });
+
+  it('reads a token and its Grant in one round trip and answers both for the rest of the request', async () => {
+    const grantId = randomUUID();
+    const refresh = randomUUID();
+    await adapterFor('Grant').upsert(grantId, { jti: grantId, accountId: 'account-1' }, 600);
+    await adapterFor('RefreshToken').upsert(refresh, { jti: refresh, grantId }, 600);
+    await batching.run(async () => {
+      expect(await batched('RefreshToken').find(refresh)).toEqual({ jti: refresh, grantId });
+      // Deleted behind the request's back: the request answers from what it read with the token.
+      await adapterFor('Grant').destroy(grantId);
+      expect(await batched('Grant').find(grantId)).toEqual({ jti: grantId, accountId: 'account-1' });
+    });
+    expect(await batched('Grant').find(grantId)).toBeUndefined();
   });
 });
 
