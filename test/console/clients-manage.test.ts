@@ -9,28 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { setUpBrowserApps } from '../support/browser-sign-in.ts';
 import { openPage, useBrowser } from '../support/browser.ts';
 import { runCli } from '../support/cli-process.ts';
-import { expectAccessible, inBothLanguages, signInToConsole } from '../support/console-browser.ts';
+import { expectAccessible, inBothLanguages, signInAsNewAdmin, submitForm } from '../support/console-browser.ts';
 import { discover, postToken, verifyAccessToken } from '../support/oidc-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { addResourceServer, queryDatabase, setUpMiniProgram } from '../support/wechat-fixtures.ts';
 
 const browser = useBrowser();
 
-async function signedInAdmin(app: TestApp, user: string): Promise<{ page: Page; adminSub: string }> {
-  const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
-  await signInToConsole(page, `${app.issuer}/console/invite/${(await app.admin.admins.invite()).token}`, user);
-  return { page, adminSub: (await page.locator('[data-sub]').first().textContent()) ?? '' };
-}
+const signedInAdmin = (app: TestApp, user: string): Promise<{ page: Page; adminSub: string }> => signInAsNewAdmin(browser(), app, user);
 
-/** Clicks `button` and answers the status of the POST it sends (the page then shows its answer). */
-async function submit(page: Page, button: string): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/console/')),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-  await page.waitForLoadState('load');
-  return response.status();
-}
+const submit = submitForm;
 
 /** From the list: choose the kind of client, continue to its form. */
 async function chooseType(app: TestApp, page: Page, kind: string): Promise<void> {

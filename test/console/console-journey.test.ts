@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { setUpBrowserApps } from '../support/browser-sign-in.ts';
 import { openPage, saveScreenshot, useBrowser } from '../support/browser.ts';
 import { runCli } from '../support/cli-process.ts';
-import { expectAccessible, signInToConsole } from '../support/console-browser.ts';
+import { expectAccessible, signInToConsole, submitForm } from '../support/console-browser.ts';
 import { postToken } from '../support/oidc-client.ts';
 import { startTestApp } from '../support/test-app.ts';
 import { randomAppId, randomName, randomSecret, setUpMiniProgram, subOf } from '../support/wechat-fixtures.ts';
@@ -23,15 +23,7 @@ async function tabTo(page: Page, target: ReturnType<Page['locator']>, limit = 80
   throw new Error(`Tab never reached ${String(target)}`);
 }
 
-/** Clicks a submit button and waits for the page that answers the form. */
-async function submit(page: Page, button: string): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/console/')),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-  await page.waitForLoadState('load');
-  return response.status();
-}
+const submit = submitForm;
 
 describe('console: the first admin\'s session', { timeout: 240_000 }, () => {
   it('invitation → overview → app, web client, resource server (keyboard), key rotation, a user disabled → all in the audit log and the CLI', async () => {

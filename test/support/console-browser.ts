@@ -48,3 +48,20 @@ export async function inBothLanguages(browser: Browser, page: Page, name: string
     await expectAccessible(other, `${name}-${suffix}`);
   }
 }
+
+/** Clicks the submit button named `button` and answers the status of the console POST it sends (the page then shows its answer). */
+export async function submitForm(page: Page, button: string): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/console/')),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  await page.waitForLoadState('load');
+  return response.status();
+}
+
+/** A new admin, in through a fresh invitation as `user` (English pages), and their sub. */
+export async function signInAsNewAdmin(browser: Browser, app: { issuer: string; admin: { admins: { invite(): Promise<{ token: string }> } } }, user: string): Promise<{ page: Page; adminSub: string }> {
+  const page = await openPage(browser, { client: 'desktopChrome', acceptLanguage: 'en' });
+  await signInToConsole(page, `${app.issuer}/console/invite/${(await app.admin.admins.invite()).token}`, user);
+  return { page, adminSub: (await page.locator('[data-sub]').first().textContent()) ?? '' };
+}
