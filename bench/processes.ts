@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childPids } from './proc-stats.ts';
 
@@ -32,7 +32,12 @@ function spawnNode(args: readonly string[], env: Readonly<Record<string, string>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const keep = (chunk: Buffer): void => { output = (output + chunk.toString('utf8')).slice(-64 * 1024); };
+  // BENCH_OUTPUT_FILE: everything the processes print, kept whole (e.g. with --node-flags="… --trace-gc").
+  const outputFile = process.env['BENCH_OUTPUT_FILE'];
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-64 * 1024);
+    if (outputFile !== undefined && outputFile !== '') appendFileSync(outputFile, chunk);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   return { child, output: () => output };
