@@ -5,6 +5,7 @@
  */
 import cluster from 'node:cluster';
 import { shareMetricsWithPrimary } from './cluster/cluster-metrics.ts';
+import { saveCompileCache, useCompileCache } from './compile-cache.ts';
 import { announceReady, requestWorkerSetup } from './cluster/worker-setup.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './http/server.ts';
@@ -21,6 +22,8 @@ const config = (() => {
 })();
 
 const logger = createLogger(config.log);
+// Before the app's modules load, and before any worker is forked (ADR 0033).
+useCompileCache(process.env);
 // Each role loads only its own modules: the primary never loads the app (oidc-provider, koa), a little less memory.
 if (cluster.isPrimary && config.workers > 1) {
   const { runPrimary } = await import('./cluster/primary.ts');
@@ -57,6 +60,7 @@ async function serve(): Promise<void> {
   http.handle(app.callback);
   logger.info({ port: http.port, issuer: app.issuer }, `wxbridge listening on ${app.issuer}`);
   if (cluster.isWorker) announceReady();
+  saveCompileCache();
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
