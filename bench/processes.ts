@@ -83,9 +83,11 @@ export async function startWxbridgeProcess(options: {
   /** Node flags instead of npm start's (experiments). */
   nodeFlags?: readonly string[] | undefined;
   execArgv?: readonly string[];
+  /** What to run instead of src/main.ts, with the same flags and environment (bench/floor-server.ts). */
+  entry?: string;
 }): Promise<WxbridgeProcess> {
   const flags = [...(options.nodeFlags ?? startScriptFlags()), ...(options.execArgv ?? [])];
-  const { child, output } = spawnNode(['src/main.ts'], { ...options.env, PORT: String(options.port), WXBRIDGE_WORKERS: String(options.workers) }, flags);
+  const { child, output } = spawnNode([options.entry ?? 'src/main.ts'], { ...options.env, PORT: String(options.port), WXBRIDGE_WORKERS: String(options.workers) }, flags);
   const pid = child.pid ?? 0;
   const workers = (): number[] => (options.workers > 1 ? childPids(pid) : []);
   const baseUrl = `http://127.0.0.1:${options.port}`;

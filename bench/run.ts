@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { findFreePort } from '../src/db/postmaster.ts';
-import { APP_ID, prepareBenchDatabase } from './bench-fixtures.ts';
+import { APP_ID, prepareBenchDatabase, SERVICE_CLIENT } from './bench-fixtures.ts';
 import { createTarget } from './load-generator.ts';
 import { startScriptFlags, startSimulatorProcess, startWxbridgeProcess, type SimulatorProcess, type WxbridgeProcess } from './processes.ts';
 import { describeMachine, formatMachine, formatStatements, formatTable, loadAverageNow, type ScenarioRow } from './report.ts';
@@ -43,6 +43,7 @@ const { values: args } = parseArgs({
     'node-flags': { type: 'string' },
     'cross-check': { type: 'boolean', default: true },
     statements: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
   },
   allowNegative: true,
 });
@@ -95,10 +96,16 @@ async function main(): Promise<void> {
     simulator = await startSimulatorProcess({ appId: APP_ID, secret: registration.appSecret });
     wxbridge = await startWxbridgeProcess({
       port, workers,
+      // --floor: the same requests served by bench/floor-server.ts (no framework) instead of wxbridge.
+      ...(args.floor ? { entry: 'bench/floor-server.ts' } : {}),
       env: {
         NODE_ENV: 'production', DATABASE_URL: database.url, WXBRIDGE_MASTER_KEY: masterKey, WXBRIDGE_ISSUER: issuer,
         WXBRIDGE_WECHAT_API_BASE_URL: simulator.url, WXBRIDGE_DB_POOL_SIZE: args.pool, WXBRIDGE_LOG_LEVEL: args['log-level'],
         ...passedThrough(),
+        ...(args.floor ? {
+          FLOOR_ISSUER: issuer, FLOOR_WECHAT_URL: simulator.url, FLOOR_APP_ID: APP_ID, FLOOR_APP_SECRET: registration.appSecret,
+          FLOOR_SERVICE_CLIENT: SERVICE_CLIENT, FLOOR_SERVICE_SECRET: registration.serviceSecret,
+        } : {}),
       },
       nodeFlags: args['node-flags']?.split(/\s+/).filter(Boolean),
       ...(args['cpu-prof'] === undefined ? {} : { execArgv: ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] }),
@@ -154,7 +161,7 @@ function report(run: { rows: ScenarioRow[]; machine: ReturnType<typeof describeM
     '',
     `wxbridge benchmark — ${new Date().toISOString()}${quick ? ' (--quick: short phases, fewer seeded accounts)' : ''}`,
     `machine: ${formatMachine(machine)}; load average ${run.loadAtStart.toFixed(2)} at start`,
-    `setup: ${workers} worker(s) started as \`node ${args['node-flags'] ?? startScriptFlags().join(' ')} src/main.ts\`${args['node-flags'] === undefined ? ' (npm start)' : ''}, pool ${args.pool} connections each, ` +
+    `setup: ${workers} worker(s) started as \`node ${args['node-flags'] ?? startScriptFlags().join(' ')} ${args.floor ? 'bench/floor-server.ts (the floor: no framework)' : 'src/main.ts'}\`${args['node-flags'] === undefined ? ' (npm start)' : ''}, pool ${args.pool} connections each, ` +
       `${settings.connections} connections for max-throughput phases, log level ${args['log-level']}; ` +
       `phases: ${settings.warmupMs / 1000} s warm-up + ${settings.measureMs / 1000} s measured; everything on this machine`,
     '',
