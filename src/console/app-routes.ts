@@ -7,9 +7,10 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { escapeHtml as e } from '../pages/html.ts';
 import { fieldErrors, redirectAfterChange, refusalStatus, sendConsolePage, type ConsolePageDeps, type ConsoleRequest } from './console-request.ts';
-import { APP_DONE, appPageBody, appRemoveBody, type AppPage, type AppView } from './pages/app-page.ts';
+import { APP_DONE, appPageBody, type AppPage, type AppView } from './pages/app-page.ts';
 import { appsText } from './pages/apps-text.ts';
 import { notice } from './pages/page-parts.ts';
+import { registerRemovalPages, wordedConfirmation } from './removal-pages.ts';
 
 type AppPageExtra = Pick<AppPage, 'done' | 'checked' | 'edit' | 'settings' | 'secret'>;
 
@@ -91,24 +92,5 @@ export function registerAppEditPages(router: Router, deps: ConsolePageDeps): voi
     await render(ctx, request, appId, { secret: { values: {}, errors: fieldErrors(answer.message, ['secret']) } }, refusalStatus(answer.status));
   });
 
-  router.get('/apps/:appId/remove', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const language = deps.language(ctx);
-    const appId = ctx.params['appId'] ?? '';
-    const body = appRemoveBody({ language, csrfToken: request.session.csrfToken, appId });
-    sendConsolePage(ctx, request, { language, section: 'apps', title: appsText(language).confirmRemoveTitle(appId), body });
-  });
-
-  router.post('/apps/:appId/remove', async (ctx) => {
-    const posted = await post(ctx, ctx.params['appId']);
-    if (posted === undefined) return;
-    const { request, appId } = posted;
-    const answer = await request.api.call('DELETE', apiPath(appId));
-    if (answer.kind === 'ok') { redirectAfterChange(ctx, `/console/apps?removed=${encodeURIComponent(appId)}`); return; }
-    if (await request.refusedAccess(answer)) return;
-    const language = deps.language(ctx);
-    const body = appRemoveBody({ language, csrfToken: request.session.csrfToken, appId, refusal: answer.message });
-    sendConsolePage(ctx, request, { language, section: 'apps', title: appsText(language).confirmRemoveTitle(appId), body, status: refusalStatus(answer.status) });
-  });
+  registerRemovalPages(router, deps, { section: 'apps', confirmation: wordedConfirmation('apps', appsText) });
 }

@@ -9,10 +9,11 @@ import type { Context } from 'koa';
 import { escapeHtml as e } from '../pages/html.ts';
 import { EDIT_FIELDS, typedValues, updateBody } from './client-form.ts';
 import { fieldErrors, redirectAfterChange, refusalStatus, sendConsolePage, type ConsolePageDeps, type ConsoleRequest } from './console-request.ts';
-import { clientPageBody, clientRemoveBody, OVERLAPS, type ClientPage, type ClientView } from './pages/client-page.ts';
+import { clientPageBody, OVERLAPS, type ClientPage, type ClientView } from './pages/client-page.ts';
 import { clientsText } from './pages/clients-text.ts';
 import { COPY_SECRET_SCRIPT } from './pages/copy-secret.ts';
 import { notice } from './pages/page-parts.ts';
+import { registerRemovalPages, wordedConfirmation } from './removal-pages.ts';
 
 type ClientPageExtra = Pick<ClientPage, 'done' | 'added' | 'secret' | 'edit' | 'rotateRefusal'>;
 
@@ -90,24 +91,5 @@ export function registerClientEditPages(router: Router, deps: ConsolePageDeps): 
     await render(ctx, request, clientId, { secret: { value: rotated.clientSecret, kind: 'rotated', previousUntil } });
   });
 
-  router.get('/clients/:clientId/remove', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const language = deps.language(ctx);
-    const clientId = ctx.params['clientId'] ?? '';
-    const body = clientRemoveBody({ language, csrfToken: request.session.csrfToken, clientId });
-    sendConsolePage(ctx, request, { language, section: 'clients', title: clientsText(language).confirmRemoveTitle(clientId), body });
-  });
-
-  router.post('/clients/:clientId/remove', async (ctx) => {
-    const posted = await post(ctx, ctx.params['clientId']);
-    if (posted === undefined) return;
-    const { request, clientId } = posted;
-    const answer = await request.api.call('DELETE', apiPath(clientId));
-    if (answer.kind === 'ok') { redirectAfterChange(ctx, `/console/clients?removed=${encodeURIComponent(clientId)}`); return; }
-    if (await request.refusedAccess(answer)) return;
-    const language = deps.language(ctx);
-    const body = clientRemoveBody({ language, csrfToken: request.session.csrfToken, clientId, refusal: answer.message });
-    sendConsolePage(ctx, request, { language, section: 'clients', title: clientsText(language).confirmRemoveTitle(clientId), body, status: refusalStatus(answer.status) });
-  });
+  registerRemovalPages(router, deps, { section: 'clients', confirmation: wordedConfirmation('clients', clientsText) });
 }

@@ -68,13 +68,15 @@ export function createConsoleSessions(deps: { em: () => EntityManager; secretBox
         ${values.returnTo ?? null}, ${now}, ${new Date(now.getTime() + values.ttlSeconds * 1000)})`);
     return { cookie, csrfToken };
   };
-  /** Idle expiry from now, capped by the absolute lifetime counted from the sign-in. */
+  /** Idle expiry from now, capped by the absolute lifetime counted from the sign-in (`find` says the same in SQL). */
   const slidingExpiry = (createdAt: Date): Date => new Date(Math.min(
     deps.now().getTime() + deps.lifetime.idleTimeoutSeconds * 1000, createdAt.getTime() + deps.lifetime.lifetimeSeconds * 1000));
   const open = (row: Row): ConsoleTokens => JSON.parse(deps.secretBox.open(row.sealed_tokens ?? '', `console_tokens:${row.id_hash}`)) as ConsoleTokens;
   const seal = (idHash: string, tokens: ConsoleTokens): string => deps.secretBox.seal(JSON.stringify(tokens), `console_tokens:${idHash}`);
   const signedIn = (row: Row | undefined): SignedInSession | undefined => (row?.account_id == null || row.sealed_tokens === null
     ? undefined : { accountId: row.account_id, csrfToken: row.csrf_token, tokens: open(row) });
+  // Written as "not comfortably valid" so a row sealed before expiries were kept (NaN) counts as expired.
+  const needsRefresh = (tokens: ConsoleTokens): boolean => !(tokens.accessTokenExpiresAt - REFRESH_MARGIN_MS > deps.now().getTime());
   const remove = async (cookie: string | undefined): Promise<void> => {
     if (cookie !== undefined) await executeStatement(deps.em(), sql`delete from console_sessions where id_hash = ${hashToken(cookie)}`);
   };
@@ -109,47 +111,49 @@ export function createConsoleSessions(deps: { em: () => EntityManager; secretBox
     },
     /**
      * The signed-in session of this cookie, its expiry slid on by this request, and its access token
-     * refreshed by `refresh` when it expires within REFRESH_MARGIN_MS. The refresh runs with the row
-     * locked (`select … for update`) and the tokens read again after the lock: a concurrent request of the
-     * same session waits, then finds fresh tokens and uses them, so a rotated refresh token is never
-     * presented twice (which the provider would take for reuse and revoke the grant, ADR 0003).
+     * refreshed by `refresh` when it expires within REFRESH_MARGIN_MS. Most requests need no refresh: for
+     * them this is one conditional UPDATE … RETURNING, with no transaction and no lock beyond the
+     * statement's own. A refresh runs with the row locked (`select … for update`) and the tokens read
+     * again after the lock: a concurrent request of the same session waits (its UPDATE waits for the lock
+     * too), then finds fresh tokens and uses them, so a rotated refresh token is never presented twice
+     * (which the provider would take for reuse and revoke the grant, ADR 0003).
      * Undefined when there is no such session, or `refresh` was refused (the session is then deleted).
      */
     async find(cookie: string | undefined, refresh: (current: ConsoleTokens & { refreshToken: string }) => Promise<ConsoleTokens | undefined>): Promise<SignedInSession | undefined> {
-      // No transaction for a request without a signed-in session (a first visit, a sign-in in progress).
-      const unlocked = await find(cookie);
-      if (unlocked?.account_id == null || !isCookie(cookie)) return undefined;
-      // Written as "not comfortably valid" so a row sealed before expiries were kept (NaN) counts as expired.
-      const needsRefresh = (tokens: ConsoleTokens): boolean => !(tokens.accessTokenExpiresAt - REFRESH_MARGIN_MS > deps.now().getTime());
-      const current = signedIn(unlocked);
-      if (current === undefined) return undefined;
+      if (!isCookie(cookie)) return undefined;
+      const now = deps.now();
+      // Only a live signed-in session slides (not a sign-in in progress), to min(now + idle, created_at + lifetime).
+      const rows = await queryRows<Row>(deps.em(), sql`
+        update console_sessions
+        set expires_at = least(${new Date(now.getTime() + deps.lifetime.idleTimeoutSeconds * 1000)}::timestamptz,
+          created_at + make_interval(secs => ${deps.lifetime.lifetimeSeconds}))
+        where id_hash = ${hashToken(cookie)} and expires_at > ${now} and account_id is not null and sealed_tokens is not null
+        returning *`);
+      const current = signedIn(rows[0]);
+      if (current === undefined || !needsRefresh(current.tokens)) return current;
       // A refresh holds its row lock, and so a pooled connection, while wxbridge's own token endpoint
       // answers, which needs connections of the same pool: only a few at a time per process, so many
       // admins refreshing at once queue here instead of taking every connection the token endpoint needs.
-      const release = needsRefresh(current.tokens) ? await refreshSlots.acquire() : undefined;
+      const release = await refreshSlots.acquire();
       try {
         return await deps.em().fork().transactional(async (em) => {
           const row = await find(cookie, em, true);
           const session = signedIn(row);
-          if (row === undefined || session === undefined) return undefined;
-          let tokens = session.tokens;
-          if (needsRefresh(tokens)) {
-            const { refreshToken } = tokens;
-            const refreshed = refreshToken === undefined ? undefined : await refresh({ ...tokens, refreshToken });
-            if (refreshed === undefined) {
-              await executeStatement(em, sql`delete from console_sessions where id_hash = ${row.id_hash}`);
-              return undefined;
-            }
-            tokens = refreshed;
+          // Refreshed by another request while this one waited: its tokens are the ones to use.
+          if (row === undefined || session === undefined || !needsRefresh(session.tokens)) return session;
+          const { refreshToken } = session.tokens;
+          const tokens = refreshToken === undefined ? undefined : await refresh({ ...session.tokens, refreshToken });
+          if (tokens === undefined) {
+            await executeStatement(em, sql`delete from console_sessions where id_hash = ${row.id_hash}`);
+            return undefined;
           }
-          const expiresAt = slidingExpiry(toDate(row.created_at));
-          await executeStatement(em, tokens === session.tokens
-            ? sql`update console_sessions set expires_at = ${expiresAt} where id_hash = ${row.id_hash}`
-            : sql`update console_sessions set sealed_tokens = ${seal(row.id_hash, tokens)}, expires_at = ${expiresAt} where id_hash = ${row.id_hash}`);
+          // The expiry slides again from now: the refresh may have waited for a slot and for the lock.
+          await executeStatement(em, sql`update console_sessions set sealed_tokens = ${seal(row.id_hash, tokens)}, expires_at = ${slidingExpiry(toDate(row.created_at))}
+            where id_hash = ${row.id_hash}`);
           return { ...session, tokens };
         });
       } finally {
-        release?.();
+        release();
       }
     },
     end: remove,

@@ -5,11 +5,13 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { escapeHtml as e } from '../pages/html.ts';
+import type { PageLanguage } from '../pages/page-language.ts';
 import { fieldErrors, redirectAfterChange, refusalStatus, sendConsolePage, type ConsolePageDeps, type ConsoleRequest } from './console-request.ts';
 import { notice } from './pages/page-parts.ts';
 import { resourceEditPageBody, resourcePath, type ResourceEditPage } from './pages/resource-edit-page.ts';
 import { RESOURCE_FIELDS, resourceBody, typedValues, type ResourceRow } from './pages/resource-fields.ts';
 import { resourcesText } from './pages/resources-text.ts';
+import { registerRemovalPages, type ConfirmationPage } from './removal-pages.ts';
 
 /** Clients read to name the ones granted a resource: 5 pages of 200 cover any deployment we know of. */
 const CLIENT_PAGES = 5;
@@ -45,10 +47,15 @@ export function registerResourceEditPages(router: Router, deps: ConsolePageDeps)
     return granted;
   }
 
+  /** The resource's page (its edit form, and the removal's confirmation when asked for) in `language`. */
+  const pageOf = (language: PageLanguage, request: ConsoleRequest, page: Omit<ResourceEditPage, 'language' | 'csrfToken'>): ConfirmationPage => ({
+    title: resourcesText(language).editTitle(page.server.uri),
+    body: resourceEditPageBody({ language, csrfToken: request.session.csrfToken, ...page }),
+  });
+
   function render(ctx: Context, request: ConsoleRequest, page: Omit<ResourceEditPage, 'language' | 'csrfToken'>, status = 200): void {
     const language = deps.language(ctx);
-    const body = resourceEditPageBody({ language, csrfToken: request.session.csrfToken, ...page });
-    sendConsolePage(ctx, request, { language, section: 'resources', title: resourcesText(language).editTitle(page.server.uri), body, status });
+    sendConsolePage(ctx, request, { language, section: 'resources', ...pageOf(language, request, page), status });
   }
 
   router.get('/resources/:uri', async (ctx) => {
@@ -77,27 +84,13 @@ export function registerResourceEditPages(router: Router, deps: ConsolePageDeps)
     render(ctx, request, { server, form: { values: typedValues(form), errors } }, refusalStatus(answer.status));
   });
 
-  router.get('/resources/:uri/remove', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const server = await loadServer(ctx, request, ctx.params['uri'] ?? '');
-    if (server === undefined) return;
-    render(ctx, request, { server, removal: { clientIds: await clientsGranted(request, server.uri) } });
-  });
-
-  router.post('/resources/:uri/remove', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    if ((await deps.checkedForm(ctx, request)) === undefined) return;
-    const uri = ctx.params['uri'] ?? '';
-    const answer = await request.api.call('DELETE', `/resources/${encodeURIComponent(uri)}`);
-    if (answer.kind === 'ok') {
-      redirectAfterChange(ctx, `/console/resources?${new URLSearchParams({ removed: uri }).toString()}`);
-      return;
-    }
-    if (await request.refusedAccess(answer)) return;
-    const server = await loadServer(ctx, request, uri);
-    if (server === undefined) return;
-    render(ctx, request, { server, removal: { clientIds: await clientsGranted(request, uri), refused: answer.message } }, refusalStatus(answer.status));
+  // The confirmation is the resource's own page with a card on top naming the clients that would break.
+  registerRemovalPages(router, deps, {
+    section: 'resources',
+    async confirmation(ctx, request, { id, language, refusal }) {
+      const server = await loadServer(ctx, request, id);
+      if (server === undefined) return undefined;
+      return pageOf(language, request, { server, removal: { clientIds: await clientsGranted(request, server.uri), refused: refusal } });
+    },
   });
 }

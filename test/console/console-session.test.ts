@@ -1,12 +1,14 @@
 // Console sessions outlive the 5-minute admin token (issue 14 #2, ADR 0025 addendum), driven in Chromium:
-// the console refreshes the token server-side (one refresh for two concurrent requests), a session ends
-// after the idle timeout or the absolute lifetime and signs in again back to the page asked for, a revoked
-// role still ends it, and the page to return to can never lead off the console.
+// the console refreshes the token server-side (one refresh for two concurrent requests; a request that needs
+// none takes no `select … for update`), a session ends after the idle timeout or the absolute lifetime and
+// signs in again back to the page asked for, a revoked role still ends it, and the page to return to can
+// never lead off the console.
 //
 // Time: oidc-provider stamps the tokens it mints with Date.now() (src/clock.ts), while the console and the
 // admin API read the app's clock. The test clock is Date.now() plus an offset, so these tests move Date
 // itself (only Date is faked; timers run for real): both clocks then agree, and a refreshed token is fresh
 // to the admin API as it would be in production. Nothing here sleeps.
+import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setUpBrowserApps } from '../support/browser-sign-in.ts';
@@ -14,6 +16,7 @@ import { openPage, saveScreenshot, useBrowser } from '../support/browser.ts';
 import { runCli } from '../support/cli-process.ts';
 import { signInToConsole } from '../support/console-browser.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { randomAppId, randomSecret } from '../support/wechat-fixtures.ts';
 
 const browser = useBrowser();
@@ -27,8 +30,8 @@ const advance = (ms: number): void => { vi.setSystemTime(Date.now() + ms); };
 
 interface SignedIn { readonly app: TestApp; readonly page: Page; readonly adminSub: string; readonly authorizationRequests: string[] }
 
-async function signedInAdmin(env: Record<string, string> = {}): Promise<SignedIn> {
-  const app = await startTestApp({ env });
+async function signedInAdmin(env: Record<string, string> = {}, database?: TestDatabase): Promise<SignedIn> {
+  const app = await startTestApp({ env, ...(database === undefined ? {} : { database }) });
   await setUpBrowserApps(app);
   const page = await openPage(browser(), { client: 'desktopChrome', acceptLanguage: 'en' });
   await signInToConsole(page, `${app.issuer}/console/invite/${(await app.admin.admins.invite()).token}`, 'erin');
@@ -88,6 +91,32 @@ describe('console: sessions outlive the admin token', { timeout: 120_000 }, () =
     await expect.poll(() => refreshes(app)).toBe(2);
     const reuse = await app.admin.audit.query({ action: 'token.refresh', limit: 50 });
     expect(reuse.items.filter((item) => item.outcome === 'failure')).toEqual([]);
+  });
+
+  it('serves a request that needs no refresh without taking its session row with select … for update', async () => {
+    // Every connection of the app gives up a lock wait after 3 s, so a request that waits for the row fails
+    // instead of hanging; the app has not connected yet, so all of its connections take the setting.
+    const database = await createTestDatabase();
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    await holder.query(`alter database ${pg.escapeIdentifier(database.name)} set lock_timeout = '3s'`);
+    const { app, page, authorizationRequests } = await signedInAdmin({}, database);
+    try {
+      // FOR KEY SHARE conflicts with select … for update, not with a plain update of the row's other columns.
+      await holder.query('begin');
+      const held = await holder.query<{ expires_at: Date }>('select expires_at from console_sessions where account_id is not null for key share');
+      expect(held.rows).toHaveLength(1);
+      advance(MINUTE); // the access token is still fresh: no refresh is needed
+      expect(await openConsolePage(page, `${app.issuer}/console/apps`)).toBe(200);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('WeChat apps');
+      expect(authorizationRequests).toEqual([]);
+      // And the idle expiry still slid on with the request.
+      const after = await holder.query<{ expires_at: Date }>('select expires_at from console_sessions where account_id is not null');
+      expect(after.rows[0]?.expires_at.getTime()).toBeGreaterThan(held.rows[0]?.expires_at.getTime() ?? Infinity);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
   });
 
   it('after the idle timeout signs in again and returns to the page asked for', async () => {

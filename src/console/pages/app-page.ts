@@ -136,17 +136,3 @@ ${formField({ form: 'secret', name: 'secret', label: words.newSecret, hint: word
 </form>
 </section>`;
 }
-
-/** The confirmation step of a removal (no script needed): what it does, the API's refusal when there was one. */
-export function appRemoveBody(page: { language: PageLanguage; csrfToken: string; appId: string; refusal?: string | undefined }): string {
-  const words = appsText(page.language);
-  return `<section class="card" aria-labelledby="remove-title">
-<h1 id="remove-title" class="break">${e(words.confirmRemoveTitle(page.appId))}</h1>
-${page.refusal === undefined ? '' : notice('error', words.removeRefused, `<p data-refusal>${e(page.refusal)}</p>`)}
-<p>${e(words.confirmRemove)}</p>
-<div class="actions">
-${postButton({ action: `${appPath(page.appId)}/remove`, csrfToken: page.csrfToken, words: words.confirmRemoveButton(page.appId), className: 'danger' })}
-<a class="button" href="${appPath(page.appId)}">${e(words.cancel)}</a>
-</div>
-</section>`;
-}

@@ -9,7 +9,7 @@ import { formatResources } from '../client-form.ts';
 import { clientsText } from './clients-text.ts';
 import { consoleText } from './console-text.ts';
 import { secretOnceField } from './copy-secret.ts';
-import { csrfInput, formField, notice, postButton } from './page-parts.ts';
+import { csrfInput, formField, notice } from './page-parts.ts';
 
 /** GET /admin/v1/clients/:id (src/clients/client-views.ts). */
 export interface ClientView {
@@ -133,19 +133,5 @@ ${csrfInput(page.csrfToken)}
 ${formField({ form: 'rotate', name: 'overlapSeconds', label: words.overlap, hint: words.rotateIntro, control: `<select>${options}</select>` })}
 <div><button class="button primary" type="submit">${e(words.rotate)}</button></div>
 </form>
-</section>`;
-}
-
-/** The confirmation step of a removal: it says the grants and refresh tokens are revoked. */
-export function clientRemoveBody(page: { language: PageLanguage; csrfToken: string; clientId: string; refusal?: string | undefined }): string {
-  const words = clientsText(page.language);
-  return `<section class="card" aria-labelledby="remove-title">
-<h1 id="remove-title" class="break">${e(words.confirmRemoveTitle(page.clientId))}</h1>
-${page.refusal === undefined ? '' : notice('error', words.removeRefused, `<p data-refusal>${e(page.refusal)}</p>`)}
-<p>${e(words.confirmRemove)}</p>
-<div class="actions">
-${postButton({ action: `${clientPath(page.clientId)}/remove`, csrfToken: page.csrfToken, words: words.confirmRemoveButton(page.clientId), className: 'danger' })}
-<a class="button" href="${clientPath(page.clientId)}">${e(words.cancel)}</a>
-</div>
 </section>`;
 }
