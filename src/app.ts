@@ -17,6 +17,7 @@ import { isDatabaseUnavailable } from './db/database-errors.ts';
 import { recordIssuer } from './db/server-settings.ts';
 import { createErrorMiddleware } from './http/error-middleware.ts';
 import { createHealthRoutes } from './http/health.routes.ts';
+import { routerUnder } from './http/path-mount.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createAccountRoutes } from './me/account.routes.ts';
@@ -120,19 +121,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     koa.use(createHttpMetrics({ metrics: services.metrics, fixedRoutes: [...PROVIDER_DOCUMENTS, ...CLIENT_AUTH_ROUTES] }));
     koa.use(securityHeaders(issuer));
     koa.use(createErrorMiddleware(logger, isDatabaseUnavailable));
-    koa.use(health.routes());
-    if (sandbox !== undefined) koa.use(sandbox.routes.routes()).use(sandbox.routes.allowedMethods());
+    // Each router only under its own paths, so a token request or a JWKS read is not matched against their routes.
+    koa.use(routerUnder(['/healthz', '/readyz'], health, { allowedMethods: false }));
+    if (sandbox !== undefined) koa.use(routerUnder(['/sandbox'], sandbox.routes));
     koa.use(createAdminApi({ services: services.admin, auth: { issuer, jwks: () => oidc.publicJwks(), clients: services.clients, clock, admins: services.roles } }));
     koa.use(createConsoleMiddleware({
       issuer, adminAudience: services.admin.adminAudience, clock, sessions: consoleSessions,
       // Created on first use, so an install that never opens the console lists no client it did not add.
       ensureClient: () => ensureConsoleClient(services.clients, issuer, services.admin.adminAudience), invitations: services.admin.as({ actor: 'console:invitation' }).admins }));
     const me = createMeRoutes({ ...services, authenticate: oidc.authenticateBearer });
-    koa.use(me.routes()).use(me.allowedMethods());
+    koa.use(routerUnder(['/me'], me));
     const webSignIns = createWebSignInRoutes({ ...services, authenticate: oidc.authenticateBearer });
-    koa.use(webSignIns.routes()).use(webSignIns.allowedMethods());
+    koa.use(routerUnder(['/me/web-sign-ins'], webSignIns));
     // No allowedMethods: GET /me is oidc-provider's userinfo, further down.
-    koa.use(createAccountRoutes({ ...services, authenticate: oidc.authenticateBearer }).routes());
+    koa.use(routerUnder(['/me'], createAccountRoutes({ ...services, authenticate: oidc.authenticateBearer }), { allowedMethods: false }));
     for (const middleware of oidc.middleware) koa.use(middleware);
     logger.info({ issuer, sandbox: sandbox !== undefined }, 'wxbridge ready');
 

@@ -52,7 +52,12 @@ const WECHAT_METHODS = new Set<SignInMethod>(['website-qr', 'official-account'])
 /** The routes as one ordinary Koa middleware (the router's is typed for a router context). */
 export function createInteractionMiddleware(deps: InteractionRouteDeps): Middleware {
   const router = createInteractionRoutes(deps);
-  return compose(router.routes() as unknown as Middleware, router.allowedMethods() as unknown as Middleware);
+  const routes = compose(router.routes() as unknown as Middleware, router.allowedMethods() as unknown as Middleware);
+  // Only its own paths meet the router: a token request is not matched against every interaction route (issue 16).
+  return async (ctx, next) => {
+    if (ctx.path === '/interaction' || ctx.path.startsWith('/interaction/')) await routes(ctx, next);
+    else await next();
+  };
 }
 
 function compose(first: Middleware, second: Middleware): Middleware {
