@@ -37,14 +37,6 @@ export function appPageRenderer(deps: ConsolePageDeps) {
 
 export function registerAppEditPages(router: Router, deps: ConsolePageDeps): void {
   const render = appPageRenderer(deps);
-  /** The signed-in admin and the checked form of a POST, or undefined when a page was already sent. */
-  const post = async (ctx: Context, appId: string | undefined): Promise<{ request: ConsoleRequest; form: URLSearchParams; appId: string } | undefined> => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return undefined;
-    const form = await deps.checkedForm(ctx, request);
-    return form === undefined ? undefined : { request, form, appId: appId ?? '' };
-  };
-
   router.get('/apps/:appId', async (ctx) => {
     const request = await deps.signedIn(ctx);
     if (request === undefined) return;
@@ -53,9 +45,10 @@ export function registerAppEditPages(router: Router, deps: ConsolePageDeps): voi
   });
 
   router.post('/apps/:appId', async (ctx) => {
-    const posted = await post(ctx, ctx.params['appId']);
+    const posted = await deps.signedInForm(ctx);
     if (posted === undefined) return;
-    const { request, form, appId } = posted;
+    const { request, form } = posted;
+    const appId = ctx.params['appId'] ?? '';
     // An emptied field clears the value (null); a field the form does not show is left as it is.
     const cleared = (name: string): Record<string, string | null> => {
       const value = form.get(name);
@@ -70,9 +63,10 @@ export function registerAppEditPages(router: Router, deps: ConsolePageDeps): voi
   });
 
   router.post('/apps/:appId/account-settings', async (ctx) => {
-    const posted = await post(ctx, ctx.params['appId']);
+    const posted = await deps.signedInForm(ctx);
     if (posted === undefined) return;
-    const { request, form, appId } = posted;
+    const { request, form } = posted;
+    const appId = ctx.params['appId'] ?? '';
     const body = { linkByVerifiedPhone: form.get('linkByVerifiedPhone') === 'yes', newAccountsAllowed: form.get('newAccountsAllowed') === 'yes', unionIdConflict: form.get('unionIdConflict') ?? '' };
     const answer = await request.api.call('PATCH', `${apiPath(appId)}/account-settings`, body);
     if (answer.kind === 'ok') { redirectAfterChange(ctx, `${pagePath(appId)}?done=settings`); return; }
@@ -82,9 +76,10 @@ export function registerAppEditPages(router: Router, deps: ConsolePageDeps): voi
   });
 
   router.post('/apps/:appId/rotate-secret', async (ctx) => {
-    const posted = await post(ctx, ctx.params['appId']);
+    const posted = await deps.signedInForm(ctx);
     if (posted === undefined) return;
-    const { request, form, appId } = posted;
+    const { request, form } = posted;
+    const appId = ctx.params['appId'] ?? '';
     const answer = await request.api.call('POST', `${apiPath(appId)}/rotate-secret`, { secret: form.get('secret') ?? '' });
     if (answer.kind === 'ok') { redirectAfterChange(ctx, `${pagePath(appId)}?done=secret`); return; }
     if (await request.refusedAccess(answer)) return;

@@ -26,10 +26,9 @@ export function registerAppPages(router: Router, deps: ConsolePageDeps): void {
   });
 
   router.post('/apps/:appId/check', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const form = await deps.checkedForm(ctx, request);
-    if (form === undefined) return;
+    const posted = await deps.signedInForm(ctx);
+    if (posted === undefined) return;
+    const { request, form } = posted;
     const appId = ctx.params['appId'] ?? '';
     const answer = await request.api.call('POST', `/apps/${encodeURIComponent(appId)}/check`);
     if (answer.kind === 'refused' && (await request.refusedAccess(answer))) return;
@@ -40,10 +39,9 @@ export function registerAppPages(router: Router, deps: ConsolePageDeps): void {
   });
 
   router.post('/apps', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const form = await deps.checkedForm(ctx, request);
-    if (form === undefined) return;
+    const posted = await deps.signedInForm(ctx);
+    if (posted === undefined) return;
+    const { request, form } = posted;
     const value = (name: string): string | undefined => { const v = form.get(name)?.trim(); return v === undefined || v === '' ? undefined : v; };
     const body = { appId: value('appId') ?? '', kind: value('kind') ?? '', secret: form.get('secret') ?? '', name: value('name'), openPlatformId: value('openPlatformId') };
     const answer = await request.api.call('POST', '/apps', body);

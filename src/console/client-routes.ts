@@ -46,13 +46,6 @@ export function clientPageRenderer(deps: ConsolePageDeps) {
 
 export function registerClientEditPages(router: Router, deps: ConsolePageDeps): void {
   const render = clientPageRenderer(deps);
-  const post = async (ctx: Context, clientId: string | undefined): Promise<{ request: ConsoleRequest; form: URLSearchParams; clientId: string } | undefined> => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return undefined;
-    const form = await deps.checkedForm(ctx, request);
-    return form === undefined ? undefined : { request, form, clientId: clientId ?? '' };
-  };
-
   router.get('/clients/:clientId', async (ctx) => {
     const request = await deps.signedIn(ctx);
     if (request === undefined) return;
@@ -60,9 +53,10 @@ export function registerClientEditPages(router: Router, deps: ConsolePageDeps): 
   });
 
   router.post('/clients/:clientId', async (ctx) => {
-    const posted = await post(ctx, ctx.params['clientId']);
+    const posted = await deps.signedInForm(ctx);
     if (posted === undefined) return;
-    const { request, form, clientId } = posted;
+    const { request, form } = posted;
+    const clientId = ctx.params['clientId'] ?? '';
     const type = form.get('scope') === null ? 'service' : 'other';
     const answer = await request.api.call('PATCH', apiPath(clientId), updateBody(type, form));
     if (answer.kind === 'ok') { redirectAfterChange(ctx, `${pagePath(clientId)}?done=updated`); return; }
@@ -75,9 +69,10 @@ export function registerClientEditPages(router: Router, deps: ConsolePageDeps): 
   });
 
   router.post('/clients/:clientId/rotate-secret', async (ctx) => {
-    const posted = await post(ctx, ctx.params['clientId']);
+    const posted = await deps.signedInForm(ctx);
     if (posted === undefined) return;
-    const { request, form, clientId } = posted;
+    const { request, form } = posted;
+    const clientId = ctx.params['clientId'] ?? '';
     const overlapSeconds = Number(form.get('overlapSeconds'));
     const answer = await request.api.call('POST', `${apiPath(clientId)}/rotate-secret`, { overlapSeconds: (OVERLAPS as readonly number[]).includes(overlapSeconds) ? overlapSeconds : -1 });
     if (answer.kind === 'refused') {

@@ -51,10 +51,9 @@ export function registerClientPages(router: Router, deps: ConsolePageDeps): void
   });
 
   router.post('/clients', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const form = await deps.checkedForm(ctx, request);
-    if (form === undefined) return;
+    const posted = await deps.signedInForm(ctx);
+    if (posted === undefined) return;
+    const { request, form } = posted;
     const type = form.get('type');
     if (!isClientType(type)) { redirectAfterChange(ctx, '/console/clients#add-client-title'); return; }
     const answer = await request.api.call('POST', '/clients', createBody(type, form));

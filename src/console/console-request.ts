@@ -21,8 +21,11 @@ export interface ConsoleRequest {
 export interface ConsolePageDeps {
   /** The signed-in admin, or undefined after the browser was sent to sign in (or refused). */
   signedIn(ctx: Context): Promise<ConsoleRequest | undefined>;
-  /** The posted form when same-origin and carrying the session's CSRF token, or undefined after a 403. */
-  checkedForm(ctx: Context, request: ConsoleRequest): Promise<URLSearchParams | undefined>;
+  /**
+   * A state-changing POST: the signed-in admin and the posted form when same-origin and carrying the
+   * session's CSRF token; undefined after a page was sent instead (sign-in, no access, 403).
+   */
+  signedInForm(ctx: Context): Promise<{ request: ConsoleRequest; form: URLSearchParams } | undefined>;
   language(ctx: Context): PageLanguage;
   /** The app's clock (tests advance it): where "now" falls on a timeline, how old a key is. */
   now(): Date;

@@ -162,10 +162,17 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
     return form;
   }
 
-  router.post('/sign-out', async (ctx) => {
+  async function signedInForm(ctx: Context): Promise<{ request: ConsoleRequest; form: URLSearchParams } | undefined> {
     const request = await signedIn(ctx);
-    if (request === undefined) return;
-    if ((await checkedForm(ctx, request)) === undefined) return;
+    if (request === undefined) return undefined;
+    const form = await checkedForm(ctx, request);
+    return form === undefined ? undefined : { request, form };
+  }
+
+  router.post('/sign-out', async (ctx) => {
+    const posted = await signedInForm(ctx);
+    if (posted === undefined) return;
+    const { request } = posted;
     await deps.sessions.end(ctx.cookies.get(SESSION_COOKIE));
     setCookie(ctx, SESSION_COOKIE, null, 'strict');
     ctx.status = 303;
@@ -173,7 +180,7 @@ export function createConsoleMiddleware(deps: ConsoleDeps): Middleware {
   });
 
   // One registration per section (src/console/pages/console-layout.ts CONSOLE_SECTIONS).
-  const pageDeps: ConsolePageDeps = { signedIn, checkedForm, language, now: () => dateOf(deps.clock), adminAudience: deps.adminAudience };
+  const pageDeps: ConsolePageDeps = { signedIn, signedInForm, language, now: () => dateOf(deps.clock), adminAudience: deps.adminAudience };
   for (const register of [registerOverviewPages, registerAppPages, registerAppEditPages, registerClientPages, registerClientEditPages, registerResourcePages, registerKeyPages, registerUserPages, registerAuditPages]) register(router, pageDeps);
 
   const routes = router.routes() as unknown as Middleware;

@@ -32,10 +32,9 @@ export function registerKeyPages(router: Router, deps: ConsolePageDeps): void {
   });
 
   router.post('/keys/rotate', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const form = await deps.checkedForm(ctx, request);
-    if (form === undefined) return;
+    const posted = await deps.signedInForm(ctx);
+    if (posted === undefined) return;
+    const { request, form } = posted;
     const typed = form.get('delaySeconds')?.trim() ?? '';
     const algs = form.getAll('algs');
     // The delay goes as typed when it is not a whole number, so the API's own message explains it.

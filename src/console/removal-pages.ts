@@ -48,9 +48,9 @@ export function registerRemovalPages(router: Router, deps: ConsolePageDeps, page
   });
 
   router.post(`/${section}/:id/remove`, async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    if ((await deps.checkedForm(ctx, request)) === undefined) return;
+    const posted = await deps.signedInForm(ctx);
+    if (posted === undefined) return;
+    const { request } = posted;
     const id = ctx.params['id'] ?? '';
     const answer = await request.api.call('DELETE', thingPath(section, id));
     if (answer.kind === 'ok') {

@@ -66,10 +66,9 @@ export function registerResourceEditPages(router: Router, deps: ConsolePageDeps)
   });
 
   router.post('/resources/:uri', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const form = await deps.checkedForm(ctx, request);
-    if (form === undefined) return;
+    const posted = await deps.signedInForm(ctx);
+    if (posted === undefined) return;
+    const { request, form } = posted;
     const uri = ctx.params['uri'] ?? '';
     const answer = await request.api.call('PATCH', `/resources/${encodeURIComponent(uri)}`, resourceBody(form, false));
     if (answer.kind === 'ok') {

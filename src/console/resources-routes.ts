@@ -35,10 +35,9 @@ export function registerResourcePages(router: Router, deps: ConsolePageDeps): vo
   });
 
   router.post('/resources', async (ctx) => {
-    const request = await deps.signedIn(ctx);
-    if (request === undefined) return;
-    const form = await deps.checkedForm(ctx, request);
-    if (form === undefined) return;
+    const posted = await deps.signedInForm(ctx);
+    if (posted === undefined) return;
+    const { request, form } = posted;
     const body = resourceBody(form, true);
     const answer = await request.api.call('POST', '/resources', body);
     if (answer.kind === 'ok') {

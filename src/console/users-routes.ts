@@ -42,10 +42,9 @@ export function registerUserPages(router: Router, deps: ConsolePageDeps): void {
   const DONE = { disable: 'disabled', enable: 'enabled', 'sign-out': 'signed-out' } as const;
   for (const action of ['disable', 'enable', 'sign-out'] as const) {
     router.post(`/users/:sub/${action}`, async (ctx) => {
-      const request = await deps.signedIn(ctx);
-      if (request === undefined) return;
-      const form = await deps.checkedForm(ctx, request);
-      if (form === undefined) return;
+      const posted = await deps.signedInForm(ctx);
+      if (posted === undefined) return;
+      const { request, form } = posted;
       const sub = ctx.params['sub'] ?? '';
       const answer = await request.api.call('POST', `/users/${encodeURIComponent(sub)}/${action}`);
       const q = form.get('q')?.trim() || sub;
